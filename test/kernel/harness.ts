@@ -1,0 +1,79 @@
+/**
+ * One differential run of one lab: the same script on a throwaway real Linux host and in podnet,
+ * judged command by command; also where the scenarios live.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { compareRuns, describeVerdict, tally, type Tally, type Verdict } from './compare.js';
+import { runOnLinux, type LinuxRun } from './linux.js';
+import { runOnPodnet, type PodnetRun } from './podnet.js';
+import { readHeader, splitLab, type LabHeader } from './split.js';
+
+export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const SCENARIO_DIRS = ['topologies/labs', 'test/kernel/scenarios'];
+
+export interface ScenarioResult {
+  file: string;
+  header: LabHeader;
+  linux: LinuxRun;
+  podnet: PodnetRun;
+  verdicts: Verdict[];
+  tally: Tally;
+  /** Every command's exit code and every compared output agree, and both sides ran. */
+  agrees: boolean;
+}
+
+/** Every *.lab under the scenario folders, repo-relative, sorted so reports are stable. */
+export function findScenarios(root = REPO): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    let names: string[];
+    try {
+      names = readdirSync(d);
+    } catch {
+      return;
+    }
+    for (const n of names) {
+      const p = join(d, n);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (n.endsWith('.lab')) out.push(relative(root, p));
+    }
+  };
+  for (const d of SCENARIO_DIRS) walk(join(root, d));
+  return out.sort();
+}
+
+export async function runScenario(file: string, opts: { seed?: number; timeoutMs?: number } = {}): Promise<ScenarioResult> {
+  const abs = resolve(REPO, file);
+  const text = readFileSync(abs, 'utf8');
+  const header = readHeader(text);
+  const commands = splitLab(text);
+  const timeoutMs = opts.timeoutMs ?? (header.timeoutSec ?? 60) * 1000;
+  const [linux, podnet] = await Promise.all([
+    runOnLinux(commands, { labDir: dirname(abs), timeoutMs }),
+    runOnPodnet(text, abs, opts.seed ?? 1),
+  ]);
+  const verdicts = compareRuns(linux.steps, podnet.steps);
+  const t = tally(verdicts);
+  const agrees =
+    !linux.error && !podnet.error && t.exitAgree === t.commands && t.outputAgree === t.outputs;
+  return { file, header, linux, podnet, verdicts, tally: t, agrees };
+}
+
+export function replayCommand(file: string): string {
+  return `npx tsx test/kernel/replay.ts ${file}`;
+}
+
+/** The failure message: every disagreement, then how to see it again side by side. */
+export function report(r: ScenarioResult): string {
+  let s = '';
+  if (r.linux.error) s += `linux side could not run: ${r.linux.error}\n`;
+  if (r.linux.timedOut) s += `linux side ran out of time\n`;
+  if (r.podnet.error) s += `podnet side could not run: ${r.podnet.error}\n`;
+  // With no podnet steps at all, listing every line as missing would bury the one real message.
+  if (!(r.podnet.error && r.podnet.steps.length === 0))
+    for (const v of r.verdicts) if (!v.exitAgrees || v.outputAgrees === false) s += describeVerdict(v);
+  s += `replay: ${replayCommand(r.file)}\n`;
+  return s;
+}
