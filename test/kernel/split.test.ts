@@ -12,7 +12,7 @@ test('one logical command per line; comments and blanks skipped; lines are 1-bas
 test('backslash continuation joins lines and keeps the raw text for bash', () => {
   const cmds = splitLab('ip link add veth-red \\\n    type veth \\\n    peer name veth-blue\nip link\n');
   expect(cmds).toEqual([
-    { line: 1, command: 'ip link add veth-red type veth peer name veth-blue', raw: 'ip link add veth-red \\\n    type veth \\\n    peer name veth-blue' },
+    { line: 1, command: 'ip link add veth-red     type veth     peer name veth-blue', raw: 'ip link add veth-red \\\n    type veth \\\n    peer name veth-blue' },
     { line: 4, command: 'ip link', raw: 'ip link' },
   ]);
 });
@@ -22,7 +22,14 @@ test('an escaped backslash at the end does not continue', () => {
 });
 
 test('a trailing continuation on the last line ends the command', () => {
-  expect(splitLab('echo a \\').map((c) => c.command)).toEqual(['echo a']);
+  expect(splitLab('echo a \\').map((c) => c.line)).toEqual([1]);
+});
+
+test('a here-document and trailing comments: raw spans the body, not the comments after it', () => {
+  expect(splitLab('cat <<EOF\nx\nEOF\n\n# next\necho z').map((c) => [c.line, c.raw])).toEqual([
+    [1, 'cat <<EOF\nx\nEOF'],
+    [6, 'echo z'],
+  ]);
 });
 
 test('header directives', () => {

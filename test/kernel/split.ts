@@ -1,7 +1,8 @@
 /**
  * Splits a lab script into the logical commands both sides run, and reads its `# podnet-...` header
- * directives; a stand-in until podnet's own shell parser can be shared, so keep the two in step.
+ * directives.
  */
+import { parseScript } from '../../src/commands/shell/parse.js';
 
 export interface LogicalCommand {
   /** 1-based line the command starts on; both sides are aligned on it. */
@@ -19,37 +20,19 @@ export interface LabHeader {
   timeoutSec?: number;
 }
 
+/**
+ * Grouping comes from podnet's own shell parser, so both sides agree on where each command starts;
+ * bash gets the original lines of each command verbatim (a command runs until the next one starts,
+ * less trailing blank and comment lines).
+ */
 export function splitLab(text: string): LogicalCommand[] {
+  const items = parseScript(text);
   const lines = text.split('\n');
-  const out: LogicalCommand[] = [];
-  let i = 0;
-  while (i < lines.length) {
-    const first = lines[i]!;
-    const trimmed = first.trim();
-    if (trimmed === '' || trimmed.startsWith('#')) {
-      i++;
-      continue;
-    }
-    const start = i;
-    const parts: string[] = [];
-    const raw: string[] = [];
-    // An odd number of trailing backslashes continues the line; "\\\\" at the end is a literal backslash.
-    for (;;) {
-      const l = lines[i] ?? '';
-      raw.push(l);
-      i++;
-      const m = /(\\+)$/.exec(l);
-      if (m && m[1]!.length % 2 === 1) {
-        parts.push(l.slice(0, -1).trim());
-        if (i < lines.length) continue;
-        break;
-      }
-      parts.push(l.trim());
-      break;
-    }
-    out.push({ line: start + 1, command: parts.filter((p) => p !== '').join(' '), raw: raw.join('\n') });
-  }
-  return out;
+  return items.map((it, i) => {
+    let end = i + 1 < items.length ? items[i + 1]!.line - 1 : lines.length;
+    while (end > it.line && /^\s*(#.*)?$/.test(lines[end - 1]!)) end--;
+    return { line: it.line, command: it.text, raw: lines.slice(it.line - 1, end).join('\n') };
+  });
 }
 
 export function readHeader(text: string): LabHeader {
