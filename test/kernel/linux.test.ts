@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { namespacesUnavailable, runOnLinux, TIMED_OUT, wrapScript } from './linux.js';
+import { FRESH_IPV4_CONF, namespacesUnavailable, runOnLinux, TIMED_OUT, wrapScript } from './linux.js';
 import { splitLab } from './split.js';
 
 test('wrapScript gives every command its own files and a trailing backslash cannot eat the brace', () => {
@@ -106,4 +106,18 @@ describe.skipIf(!NS)('runOnLinux on an isolated host', () => {
 
 test.skipIf(NS)('without namespaces the runner says why', () => {
   expect(why).toBeTruthy();
+});
+
+describe.skipIf(!NS)('the isolated host starts fresh', () => {
+  test('root and every new namespace carry exactly the kernel defaults for IPv4 conf (all, default, lo)', async () => {
+    const dump = `sysctl -a 2>/dev/null | grep -E '^net\\.ipv4\\.conf\\.(all|default|lo)\\.' | grep -v mc_forwarding | sed 's/ = /=/' | sort`;
+    const r = await runOnLinux(splitLab(`${dump}\nip netns add red\nip netns exec red bash -c "${dump.replace(/"/g, '\\"')}"`), { labDir: '/' });
+    // Older kernels lack some keys; every key this kernel has must hold the fresh value.
+    const fresh = new Set(FRESH_IPV4_CONF);
+    for (const out of [r.steps[0]!.stdout, r.steps[2]!.stdout]) {
+      const got = out.trim().split('\n');
+      expect(got.length).toBeGreaterThan(60);
+      expect(got.filter((kv) => !fresh.has(kv))).toEqual([]);
+    }
+  });
 });

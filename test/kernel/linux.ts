@@ -37,6 +37,42 @@ export const TIMED_OUT = 124;
 const UNSHARE = ['--net', '--mount', '--pid', '--fork', '--kill-child', '--mount-proc', '--propagation', 'private'];
 const PRELUDE = 'mkdir -p /run/netns && mount -t tmpfs none /run/netns && mount -t sysfs none /sys && ip link set lo up';
 
+/**
+ * The kernel's compiled-in IPv4 per-device defaults (conf/all, conf/default), read from a fresh netns
+ * of a host with no sysctl.d changes. A new netns copies conf/all and conf/default from the machine's
+ * init_net, so on a host whose sysctl.d sets e.g. promote_secondaries=1 or rp_filter=2 (systemd's
+ * 50-default.conf does), or ip_forward=1 (Docker does), namespaces would not start fresh; writing
+ * these back makes the oracle the same fresh host everywhere, as podnet's lab host is.
+ */
+const FRESH_ALL = [
+  'accept_local=0', 'accept_redirects=1', 'accept_source_route=0', 'arp_accept=0', 'arp_announce=0',
+  'arp_evict_nocarrier=1', 'arp_filter=0', 'arp_ignore=0', 'arp_notify=0', 'bc_forwarding=0',
+  'bootp_relay=0', 'disable_policy=0', 'disable_xfrm=0', 'drop_gratuitous_arp=0',
+  'drop_unicast_in_l2_multicast=0', 'force_igmp_version=0', 'forwarding=0',
+  'igmpv2_unsolicited_report_interval=10000', 'igmpv3_unsolicited_report_interval=1000',
+  'ignore_routes_with_linkdown=0', 'log_martians=0', 'medium_id=0', 'promote_secondaries=0', 'proxy_arp=0',
+  'proxy_arp_pvlan=0', 'route_localnet=0', 'rp_filter=0', 'secure_redirects=1', 'send_redirects=1',
+  'shared_media=1', 'src_valid_mark=0', 'tag=0',
+];
+const FRESH_DEFAULT = [
+  'accept_local=0', 'accept_redirects=1', 'accept_source_route=1', 'arp_accept=0', 'arp_announce=0',
+  'arp_evict_nocarrier=1', 'arp_filter=0', 'arp_ignore=0', 'arp_notify=0', 'bc_forwarding=0',
+  'bootp_relay=0', 'disable_policy=0', 'disable_xfrm=0', 'drop_gratuitous_arp=0',
+  'drop_unicast_in_l2_multicast=0', 'force_igmp_version=0', 'forwarding=0',
+  'igmpv2_unsolicited_report_interval=10000', 'igmpv3_unsolicited_report_interval=1000',
+  'ignore_routes_with_linkdown=0', 'log_martians=0', 'medium_id=0', 'promote_secondaries=0', 'proxy_arp=0',
+  'proxy_arp_pvlan=0', 'route_localnet=0', 'rp_filter=0', 'secure_redirects=1', 'send_redirects=1',
+  'shared_media=1', 'src_valid_mark=0', 'tag=0',
+];
+/** lo is made before anything could be reset, from the copied defaults; the kernel exempts it from IPsec policy. */
+const FRESH_LO = FRESH_DEFAULT.map((s) => s.replace(/^(disable_policy|disable_xfrm)=0$/, '$1=1'));
+export const FRESH_IPV4_CONF = [
+  ...FRESH_ALL.map((s) => `net.ipv4.conf.all.${s}`),
+  ...FRESH_DEFAULT.map((s) => `net.ipv4.conf.default.${s}`),
+  ...FRESH_LO.map((s) => `net.ipv4.conf.lo.${s}`),
+];
+const FRESHEN = `sysctl -q -e -w ${FRESH_IPV4_CONF.join(' ')} >/dev/null 2>&1`;
+
 let probed: string | undefined | null = null;
 
 /** Why this machine cannot build isolated hosts, or undefined if it can. Probed once. */
@@ -69,6 +105,15 @@ export function wrapScript(commands: LogicalCommand[], labDir: string, outDir: s
     'exec </dev/null',
     'export LANG=C LC_ALL=C',
     `cd ${q(labDir)} || exit 99`,
+    // Every namespace starts fresh too: `ip netns add` is followed by the same reset, invisibly.
+    `${FRESHEN}`,
+    'ip() {',
+    '  command ip "$@"; local rc=$?',
+    '  if [ $rc -eq 0 ] && [ "${1-}" = netns ] && [ -n "${2-}" ] && [[ add == "$2"* ]] && [ -n "${3-}" ]; then',
+    `    command ip netns exec "$3" ${FRESHEN}`,
+    '  fi',
+    '  return $rc',
+    '}',
     ...body,
     // Give background jobs' last output a moment to land before they are killed.
     'if [ -n "$(jobs -p)" ]; then sleep 0.2; kill $(jobs -p) 2>/dev/null; wait 2>/dev/null; fi',
