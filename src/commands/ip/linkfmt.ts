@@ -1,0 +1,105 @@
+/**
+ * Renders one link the way iproute2's print_linkinfo() does, for `ip link`, `ip addr` and their
+ * -o, -br and -d variants; shared by link.ts and addr.ts because `ip addr` prints links too.
+ */
+import type { LinkFlag, LinkInfo } from '../../kernel/api.js';
+import type { IpOptions } from './context.js';
+
+/** print_link_flags() prints IFF_* bits in this fixed order whatever order the kernel hands them in. */
+const FLAG_ORDER: LinkFlag[] = ['NO-CARRIER', 'LOOPBACK', 'BROADCAST', 'POINTOPOINT', 'MULTICAST', 'NOARP', 'PROMISC', 'UP', 'LOWER_UP', 'M-DOWN'];
+
+export function formatFlags(flags: readonly LinkFlag[]): string {
+  const set = new Set(flags);
+  return `<${FLAG_ORDER.filter((f) => set.has(f)).join(',')}>`;
+}
+
+/**
+ * "veth0@if5" when the peer lives in another namespace (IFLA_LINK_NETNSID present), "veth0@veth1"
+ * when it is local; iproute2 decides on the presence of the netnsid, not on the name.
+ */
+export function nameAndLink(l: LinkInfo): string {
+  if (!l.link) return l.name;
+  const remote = l.link.netnsId !== undefined || l.link.netnsName !== undefined;
+  if (remote) return `${l.name}@if${l.link.ifindex}`;
+  return `${l.name}@${l.link.name ?? `if${l.link.ifindex}`}`;
+}
+
+/** " link-netns NAME" when the peer's namespace has a name here, else " link-netnsid N". */
+function linkNetns(l: LinkInfo): string {
+  if (!l.link) return '';
+  if (l.link.netnsName !== undefined) return ` link-netns ${l.link.netnsName}`;
+  if (l.link.netnsId !== undefined) return ` link-netnsid ${l.link.netnsId}`;
+  return '';
+}
+
+export interface LinkRenderOpts {
+  /** `ip link` prints "mode DEFAULT"; `ip addr` does not. */
+  doLink: boolean;
+  /** Family filter of `ip addr -4`: the link/ether line is then left out. */
+  family: IpOptions['family'];
+  details: number;
+  /** "\" under -o, else newline (iproute2's _SL_). */
+  nl: string;
+}
+
+/** The full (non-brief) link header; no trailing newline, because `ip addr` appends its addresses. */
+export function renderLinkHeader(l: LinkInfo, o: LinkRenderOpts): string {
+  let s = `${l.ifindex}: ${nameAndLink(l)}: ${formatFlags(l.flags)} mtu ${l.mtu} qdisc ${l.qdisc} `;
+  if (l.master) s += `master ${l.master} `;
+  s += `state ${l.operstate} `;
+  if (o.doLink) s += 'mode DEFAULT ';
+  s += `group ${l.group} `;
+  if (l.txqlen) s += `qlen ${l.txqlen}`;
+  if (o.family === 'any' || o.family === 'link' || o.details) {
+    s += `${o.nl}    link/${l.linkType} ${l.address}`;
+    if (l.broadcast) s += `${l.flags.includes('POINTOPOINT') ? ' peer ' : ' brd '}${l.broadcast}`;
+  }
+  s += linkNetns(l);
+  if (o.details) s += renderDetails(l, o.nl);
+  if ((o.doLink || o.details) && l.alias !== undefined && l.alias !== '') s += `${o.nl}    alias ${l.alias}`;
+  return s;
+}
+
+/**
+ * The -d tail. Only what podnet models is printed; the queue/GSO numbers are the values a
+ * single-CPU Debian 12 kernel reports for these kinds, since podnet has no queues to count.
+ */
+function renderDetails(l: LinkInfo, nl: string): string {
+  let s = ` promiscuity ${l.promiscuity}  allmulti 0 minmtu ${l.minMtu} maxmtu ${l.maxMtu} `;
+  if (l.kind !== 'loopback' && l.kind !== 'ether') {
+    s += `${nl}    ${l.kind} `;
+    if (l.kind === 'bridge' && l.bridge) {
+      const b = l.bridge;
+      s += `forward_delay ${b.forwardDelay * 100} hello_time 200 max_age 2000 ageing_time ${b.ageingTime * 100} stp_state ${b.stpState} priority 32768 vlan_filtering ${b.vlanFiltering ? 1 : 0} `;
+    } else if (l.kind === 'vxlan' && l.vxlan) {
+      const v = l.vxlan;
+      s += `id ${v.id} `;
+      if (v.group) s += `group ${v.group} `;
+      else if (v.remote) s += `remote ${v.remote} `;
+      if (v.local) s += `local ${v.local} `;
+      if (v.dev) s += `dev ${v.dev} `;
+      s += `srcport 0 0 dstport ${v.dstport} `;
+      if (!v.learning) s += 'nolearning ';
+      if (v.proxy) s += 'proxy ';
+      if (v.l2miss) s += 'l2miss ';
+      if (v.l3miss) s += 'l3miss ';
+      s += `ttl ${v.ttl ? v.ttl : 'auto'} ageing 300 `;
+      s += v.udpcsum ? 'udpcsum ' : 'noudpcsum ';
+      s += 'noudp6zerocsumtx noudp6zerocsumrx ';
+    }
+  }
+  if (l.brport) {
+    const p = l.brport;
+    s += `${nl}    bridge_slave state ${p.state} priority ${p.priority} cost ${p.cost} hairpin ${p.hairpin ? 'on' : 'off'} guard off root_block off fastleave off learning ${p.learning ? 'on' : 'off'} flood ${p.flood ? 'on' : 'off'} `;
+  }
+  const queues = l.kind === 'veth' ? 2 : 1;
+  s += `addrgenmode eui64 numtxqueues ${queues} numrxqueues ${queues} gso_max_size 65536 gso_max_segs 65535 `;
+  return s;
+}
+
+/** `ip -br link`: name, operstate, MAC, flags in fixed columns. */
+export function renderLinkBrief(l: LinkInfo, withLinkLayer: boolean): string {
+  let s = `${nameAndLink(l).padEnd(16)} ${l.operstate.padEnd(14)} `;
+  if (withLinkLayer) s += `${l.address} ${formatFlags(l.flags)} \n`;
+  return s;
+}
