@@ -18,4 +18,10 @@ export interface HostFs {
   stat(path: string, netns?: string): { type: 'file' | 'dir' } | undefined;
   mkdir(path: string, opts?: { recursive?: boolean }): Result<void>;
   remove(path: string, opts?: { recursive?: boolean }): Result<void>;
+  /**
+   * What a shell's `> PATH` / `>> PATH` does before the command runs: fail as open(2) would
+   * ("No such file or directory", "Is a directory"), else create the file and, without append,
+   * truncate it. Kernel views (/proc/sys, /sys) are never truncated; their write happens later.
+   */
+  openForWrite?(path: string, netns?: string, opts?: { append?: boolean }): Result<void>;
 }

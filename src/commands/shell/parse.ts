@@ -25,6 +25,8 @@ export interface Redirect {
   body?: string;
   /** Whether `$VAR` in the body expands (delimiter was not quoted). */
   bodyExpands?: boolean;
+  /** Bash's warning when the script ended before the delimiter (printed, not fatal). */
+  warning?: { line: number; message: string };
 }
 
 export interface SimpleCommand {
@@ -136,6 +138,7 @@ class Lexer {
       const stripTabs = r.op === '<<' && r.target.raw.startsWith('-');
       const delim = unquoteLiteral(stripTabs ? r.target.raw.slice(1) : r.target.raw);
       const lines: string[] = [];
+      const openLine = this.line - 1;
       let found = false;
       while (this.pos < this.src.length) {
         const nl = this.src.indexOf('\n', this.pos);
@@ -151,10 +154,8 @@ class Lexer {
         lines.push(text);
       }
       r.body = lines.length > 0 ? lines.join('\n') + '\n' : '';
-      if (!found) {
-        // bash warns and uses what it read; it does not stop.
-        r.body = lines.length > 0 ? lines.join('\n') + '\n' : '';
-      }
+      // bash warns and uses what it read; it does not stop.
+      if (!found) r.warning = { line: this.line, message: `warning: here-document at line ${openLine} delimited by end-of-file (wanted \`${delim}')` };
     }
   }
 

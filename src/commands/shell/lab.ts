@@ -1,0 +1,103 @@
+/**
+ * Runs a lab script against a fresh one-host world and records, per logical line, what bash would
+ * have printed and returned — plus, on request, the packet trace and the frames seen.
+ *
+ * Background jobs (`cmd &`): a job keeps running on virtual time while later lines execute; when the
+ * lab ends every job is killed and everything it printed is attached to the step that started it.
+ * Real bash would interleave that output with later lines at the moment it is written; attaching it
+ * to its own step keeps a lab's output deterministic and tells the reader which command printed it.
+ */
+import type { Job } from '../types.js';
+import type { FrameEvent, TraceEvent, World } from '../../world/api.js';
+import { createWorld } from '../../world/world.js';
+import { createHostFs } from '../../world/hostfs.js';
+import { parseScript } from './parse.js';
+import { runItem, type Lookup, type ShellEnv, type ShellState } from './run.js';
+
+export interface LabStep {
+  /** File line the logical command starts on (1-based). */
+  line: number;
+  /** The logical command as written, continuations joined. */
+  command: string;
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  /** Packet-path events that happened while this step ran (when trace was asked). */
+  trace?: TraceEvent[];
+}
+
+export interface LabResult {
+  steps: LabStep[];
+  /** Every frame seen on any device (when pcap was asked). */
+  frames: FrameEvent[];
+  /** The status bash would exit with: the last command's, or the one `exit`/`set -e`/a syntax error gave. */
+  exitCode: number;
+}
+
+export interface LabOptions {
+  /** The script's name as the user gave it: bash prefixes its own errors with it. */
+  file: string;
+  /** Real folder the script's relative paths resolve from. */
+  cwd: string;
+  seed?: number;
+  trace?: boolean;
+  pcap?: boolean;
+  /** Which programs exist; the default is the full podnet registry. */
+  lookup: Lookup;
+  /** For tests: a ready world instead of createWorld. */
+  world?: World;
+}
+
+export const LAB_HOST = 'host';
+
+export function runLab(text: string, opts: LabOptions): LabResult {
+  const world = opts.world ?? createWorld({ seed: opts.seed ?? 1 });
+  const host = world.host(LAB_HOST) ?? world.addHost(LAB_HOST);
+  const root = host.netlink();
+  // A booted machine has its loopback up; scripts rely on that (ping 127.0.0.1).
+  if (root.ok) root.value.linkSet('lo', { up: true });
+  const fs = createHostFs(host);
+  // Relative paths live under the lab's folder; files the lab writes there shadow the real ones.
+  fs.mkdir(opts.cwd, { recursive: true });
+
+  const steps: LabStep[] = [];
+  const frames: FrameEvent[] = [];
+  const jobs: { job: Job; step: number }[] = [];
+  let traceBuf: TraceEvent[] = [];
+  const offTrace = opts.trace ? world.onTrace((e) => traceBuf.push(e)) : undefined;
+  const offFrame = opts.pcap ? world.onFrame((f) => frames.push(f)) : undefined;
+
+  const env: ShellEnv = {
+    world,
+    host,
+    fs,
+    cwd: opts.cwd,
+    scriptName: opts.file,
+    withLineNumbers: true,
+    lookup: opts.lookup,
+    registerJob: (job) => jobs.push({ job, step: steps.length }),
+  };
+  const state: ShellState = { vars: { HOME: '/root', PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', USER: 'root' }, status: 0, errexit: false };
+
+  let exitCode = 0;
+  for (const item of parseScript(text)) {
+    traceBuf = [];
+    const r = runItem(item, state, env);
+    const step: LabStep = { line: item.line, command: item.text, exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr };
+    if (opts.trace) step.trace = traceBuf;
+    steps.push(step);
+    exitCode = r.exitCode;
+    if (r.stop) break;
+  }
+  traceBuf = [];
+  for (const { job, step } of jobs) {
+    if (job.running()) job.kill();
+    const s = steps[step];
+    if (!s) continue;
+    s.stdout += job.stdout();
+    s.stderr += job.stderr();
+  }
+  offTrace?.();
+  offFrame?.();
+  return { steps, frames, exitCode };
+}

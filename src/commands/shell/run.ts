@@ -1,0 +1,367 @@
+/**
+ * Executes parsed shell items the way bash runs a script without -e: variables and expansion,
+ * pipelines, && / ||, redirections into the emulated host fs, and bash's own error texts, calling
+ * emulated programs through a lookup so the shell knows nothing of any particular command.
+ */
+import type { Host, World } from '../../world/api.js';
+import type { HostFs } from '../../world/fs.js';
+import type { Command, ExecContext, ExecResult, Job } from '../types.js';
+import { result } from '../types.js';
+import { emulatedPath, readPath } from '../text/io.js';
+import type { AndOrList, ParseItem, Pipeline, Redirect, SimpleCommand, Word } from './parse.js';
+
+export type Lookup = (name: string) => Command | undefined;
+
+export interface ShellEnv {
+  world: World;
+  host: Host;
+  fs: HostFs;
+  cwd: string;
+  netns?: string;
+  /** How bash names the script in messages: "lab.sh: line 3: ..." (or "bash" for `bash -c`). */
+  scriptName: string;
+  /** `bash -c` omits "line N: " from most messages. */
+  withLineNumbers: boolean;
+  lookup: Lookup;
+  registerJob(job: Job): void;
+}
+
+export interface ShellState {
+  vars: Record<string, string>;
+  status: number;
+  errexit: boolean;
+  /** Set by `exit`: the script stops with this status. */
+  exited?: number;
+}
+
+export interface ItemResult extends ExecResult {
+  /** True when the script must stop after this item (syntax error, exit, set -e). */
+  stop: boolean;
+}
+
+/** Builtins that print bash-prefixed errors ("FILE: line N: echo: write error: ..."). */
+const BASH_BUILTINS = new Set(['echo', 'printf', 'true', 'false', ':', 'export', 'unset', 'set', 'exit', 'cd']);
+const PROGRAM_DIRS = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
+
+/** Commands a Linux lab box really has but podnet does not model: refusing them beats "command not found". */
+const KNOWN_UNMODELLED = new Set([
+  'iptables', 'iptables-save', 'iptables-restore', 'ip6tables', 'nft', 'ipset', 'ipvsadm', 'conntrack', 'tcpdump', 'tshark',
+  'curl', 'wget', 'arp', 'route', 'ifconfig', 'brctl', 'ethtool', 'ss', 'netstat', 'modprobe', 'lsmod', 'test', '[', '[[',
+  'awk', 'sed', 'xargs', 'cp', 'mv', 'ln', 'chmod', 'chown', 'find', 'seq', 'uniq', 'nslookup', 'dig', 'host', 'traceroute',
+  'tracepath', 'arping', 'socat', 'python3', 'python', 'perl', 'docker', 'kubectl', 'crictl', 'systemctl', 'ps', 'kill',
+  'wait', 'source', '.', 'cd', 'read', 'eval', 'exec', 'trap', 'timeout', 'env', 'which', 'type', 'hostname', 'date', 'id',
+  'jq', 'dd', 'od', 'hexdump', 'xxd', 'base64', 'md5sum', 'sha256sum', 'stat', 'readlink', 'basename', 'dirname', 'tac',
+  'rev', 'paste', 'join', 'comm', 'diff', 'expr', 'bc', 'nsenter', 'unshare', 'mount', 'umount', 'bpftool', 'tc',
+]);
+
+type Sink = { k: 'out' } | { k: 'err' } | { k: 'null' } | { k: 'file'; path: string };
+
+/** Runs one parsed item (a logical line) and returns what it printed. */
+export function runItem(item: ParseItem, state: ShellState, env: ShellEnv): ItemResult {
+  const where = (line: number): string => `${env.scriptName}: ${env.withLineNumbers ? `line ${line}: ` : ''}`;
+  if (item.kind === 'syntax-error') {
+    state.status = 2;
+    return { exitCode: 2, stdout: '', stderr: item.messages.map((m) => `${env.scriptName}: ${m}\n`).join(''), stop: true };
+  }
+  if (item.kind === 'unsupported') {
+    state.status = 2;
+    return { exitCode: 2, stdout: '', stderr: `podnet: unsupported: line ${item.line}: ${item.reason}\n`, stop: false };
+  }
+  let stdout = '';
+  let stderr = '';
+  for (const list of item.lists) {
+    const r = runAndOr(list, state, env, where);
+    stdout += r.stdout;
+    stderr += r.stderr;
+    if (state.exited !== undefined) return { exitCode: state.exited, stdout, stderr, stop: true };
+    if (state.errexit && r.exitCode !== 0 && !r.exempt) return { exitCode: r.exitCode, stdout, stderr, stop: true };
+  }
+  return { exitCode: state.status, stdout, stderr, stop: false };
+}
+
+function runAndOr(list: AndOrList, state: ShellState, env: ShellEnv, where: (l: number) => string): ExecResult & { exempt: boolean } {
+  let out = '';
+  let err = '';
+  // `set -e` ignores failures of commands before the last && / || and of negated pipelines.
+  let exempt = false;
+  const run = (p: Pipeline, last: boolean): void => {
+    const r = runPipeline(p, state, env, where, list.background);
+    out += r.stdout;
+    err += r.stderr;
+    state.status = r.exitCode;
+    exempt = !last || p.negate;
+  };
+  run(list.first, list.rest.length === 0);
+  list.rest.forEach((step, i) => {
+    if (state.exited !== undefined) return;
+    if ((step.op === '&&') === (state.status === 0)) run(step.pipeline, i === list.rest.length - 1);
+    else exempt = true;
+  });
+  if (list.background) {
+    // `cmd &` always succeeds at once in bash; the job's own output is collected by the lab.
+    state.status = 0;
+    return { exitCode: 0, stdout: out, stderr: err, exempt: true };
+  }
+  return { exitCode: state.status, stdout: out, stderr: err, exempt };
+}
+
+function runPipeline(p: Pipeline, state: ShellState, env: ShellEnv, where: (l: number) => string, background: boolean): ExecResult {
+  let stdin = '';
+  let stderr = '';
+  let last: ExecResult = result(0);
+  p.commands.forEach((c, i) => {
+    const isLast = i === p.commands.length - 1;
+    const r = runSimple(c, state, env, where, stdin, !isLast, background && isLast);
+    stderr += r.stderr;
+    stdin = r.stdout;
+    last = r;
+  });
+  const code = p.negate ? (last.exitCode === 0 ? 1 : 0) : last.exitCode;
+  return { exitCode: code, stdout: stdin, stderr };
+}
+
+/** Field splitting of unquoted expansions on default IFS; quoted parts never split, and "" keeps a word. */
+export function expandWord(w: Word, vars: Record<string, string>, status: number): string[] {
+  const fields: string[] = [];
+  let cur = '';
+  let live = false;
+  for (const p of w.parts) {
+    if (p.t === 'lit') {
+      cur += p.s;
+      if (p.q || p.s !== '') live = true;
+      continue;
+    }
+    const v = p.name === '?' ? String(status) : (vars[p.name] ?? '');
+    if (p.q) {
+      cur += v;
+      live = true;
+      continue;
+    }
+    const pieces = v.split(/[ \t\n]+/);
+    pieces.forEach((piece, i) => {
+      if (i > 0 && (live || cur !== '')) {
+        fields.push(cur);
+        cur = '';
+        live = false;
+      }
+      if (piece !== '') {
+        cur += piece;
+        live = true;
+      }
+    });
+  }
+  if (live || cur !== '') fields.push(cur);
+  return fields;
+}
+
+/** A word where bash allows exactly one field (assignment values, redirection targets): no splitting. */
+function expandOne(w: Word, vars: Record<string, string>, status: number): string {
+  return w.parts.map((p) => (p.t === 'lit' ? p.s : p.name === '?' ? String(status) : (vars[p.name] ?? ''))).join('');
+}
+
+/** Here-document bodies expand $NAME, ${NAME}, $? and honour \$ \\ \` unless the delimiter was quoted. */
+function expandHeredoc(body: string, vars: Record<string, string>, status: number): string {
+  return body.replace(/\\([$`\\])|\\\n|\$\{([A-Za-z_][A-Za-z0-9_]*|\?)\}|\$([A-Za-z_][A-Za-z0-9_]*|\?)/g, (m, esc: string, braced: string, bare: string) => {
+    if (esc) return esc;
+    if (m === '\\\n') return '';
+    const name = braced ?? bare;
+    return name === '?' ? String(status) : (vars[name] ?? '');
+  });
+}
+
+function runSimple(
+  c: SimpleCommand,
+  state: ShellState,
+  env: ShellEnv,
+  where: (l: number) => string,
+  stdinIn: string,
+  toPipe: boolean,
+  background: boolean,
+): ExecResult {
+  const at = where(c.line);
+  const argv = c.words.flatMap((w) => expandWord(w, state.vars, state.status));
+  const assigns = c.assigns.map((a) => [a.name, expandOne(a.value, state.vars, state.status)] as const);
+
+  // Redirections, left to right, as bash opens them before the program starts.
+  const fds: Record<number, Sink> = { 1: toPipe ? { k: 'out' } : { k: 'out' }, 2: { k: 'err' } };
+  let stdin = stdinIn;
+  let early = '';
+  for (const r of c.redirects) {
+    const opened = openRedirect(r, fds, state, env, at);
+    if (!opened.ok) return result(1, '', opened.message);
+    if (opened.stdin !== undefined) stdin = opened.stdin;
+    if (opened.warning) early += opened.warning;
+  }
+
+  if (argv.length === 0) {
+    for (const [k, v] of assigns) state.vars[k] = v;
+    return result(0, '', early);
+  }
+
+  const name = argv[0]!;
+  const builtin = runBuiltin(argv, state, env, at);
+  let r: ExecResult;
+  if (builtin) r = builtin;
+  else {
+    const cmd = resolveCommand(name, env.lookup);
+    if (cmd === 'not-found') {
+      r = name.includes('/') ? result(127, '', `${at}${name}: No such file or directory\n`) : result(127, '', `${at}${name}: command not found\n`);
+    } else if (cmd === 'unmodelled') {
+      r = result(127, '', `podnet: unsupported: line ${c.line}: ${name} is not modelled\n`);
+    } else {
+      const ctx = makeContext(env, { ...state.vars, ...Object.fromEntries(assigns) }, stdin, background);
+      r = safeRun(cmd, argv, ctx);
+    }
+  }
+
+  // Route the two streams to where the redirections pointed them.
+  let stdout = '';
+  let stderr = early;
+  const pending = new Map<string, string>();
+  const deliver = (sink: Sink, data: string): void => {
+    if (data === '') return;
+    if (sink.k === 'out') stdout += data;
+    else if (sink.k === 'err') stderr += data;
+    else if (sink.k === 'file') pending.set(sink.path, (pending.get(sink.path) ?? '') + data);
+  };
+  deliver(fds[1]!, r.stdout);
+  deliver(fds[2]!, r.stderr);
+  let exitCode = r.exitCode;
+  for (const [path, data] of pending) {
+    const w = env.fs.write(path, data, env.netns, { append: true });
+    if (!w.ok) {
+      const who = BASH_BUILTINS.has(name) ? `${at}${name}` : name;
+      stderr += `${who}: write error: ${w.error.message}\n`;
+      exitCode = 1;
+    }
+  }
+  return { exitCode, stdout, stderr };
+}
+
+type Opened = { ok: true; stdin?: string; warning?: string } | { ok: false; message: string };
+
+function openRedirect(r: Redirect, fds: Record<number, Sink>, state: ShellState, env: ShellEnv, at: string): Opened {
+  if (r.op === '<<') {
+    const body = r.body ?? '';
+    const warning = r.warning ? `${env.scriptName}: line ${r.warning.line}: ${r.warning.message}\n` : undefined;
+    return { ok: true, stdin: r.bodyExpands ? expandHeredoc(body, state.vars, state.status) : body, ...(warning ? { warning } : {}) };
+  }
+  const target = expandOne(r.target, state.vars, state.status);
+  if (r.op === '<<<') return { ok: true, stdin: target + '\n' };
+  if (r.op === '>&') {
+    const from = fds[Number(target)];
+    if (!from) return { ok: false, message: `${at}${target}: Bad file descriptor\n` };
+    fds[r.fd] = from;
+    return { ok: true };
+  }
+  if (target === '') return { ok: false, message: `${at}${r.target.raw}: ambiguous redirect\n` };
+  if (r.op === '<') {
+    const ctx = makeContext(env, state.vars, '', false);
+    const rd = readPath(target, ctx);
+    if (!rd.ok) return { ok: false, message: `${at}${target}: ${rd.message}\n` };
+    return { ok: true, stdin: rd.text };
+  }
+  // Output: > >> &> &>>
+  let sink: Sink;
+  if (target === '/dev/null') sink = { k: 'null' };
+  else if (target === '/dev/stdout') sink = fds[1]!;
+  else if (target === '/dev/stderr') sink = fds[2]!;
+  else {
+    const path = emulatedPath(target, env);
+    const append = r.op === '>>' || r.op === '&>>';
+    const open = env.fs.openForWrite ? env.fs.openForWrite(path, env.netns, { append }) : append ? { ok: true as const, value: undefined } : env.fs.write(path, '', env.netns);
+    if (!open.ok) return { ok: false, message: `${at}${target}: ${open.error.message}\n` };
+    sink = { k: 'file', path };
+  }
+  if (r.op === '&>' || r.op === '&>>') {
+    fds[1] = sink;
+    fds[2] = sink;
+  } else fds[r.fd] = sink;
+  return { ok: true };
+}
+
+function resolveCommand(name: string, lookup: Lookup): Command | 'not-found' | 'unmodelled' {
+  const found = lookup(name);
+  if (found) return found;
+  const base = name.slice(name.lastIndexOf('/') + 1);
+  const inBin = !name.includes('/') || PROGRAM_DIRS.includes(name.slice(0, name.lastIndexOf('/')) || '/');
+  return inBin && KNOWN_UNMODELLED.has(base) ? 'unmodelled' : 'not-found';
+}
+
+export function makeContext(env: ShellEnv, vars: Record<string, string>, stdin: string, background: boolean): ExecContext {
+  const ctx: ExecContext = {
+    world: env.world,
+    host: env.host,
+    ...(env.netns !== undefined ? { netns: env.netns } : {}),
+    env: vars,
+    fs: env.fs,
+    cwd: env.cwd,
+    stdin,
+    background,
+    exec: (argv, inner) => execArgv(argv, inner, env.lookup),
+    registerJob: (job) => env.registerJob(job),
+  };
+  return ctx;
+}
+
+/** `ip netns exec NS CMD...` and friends: run a program by argv in another context, as execvp would. */
+export function execArgv(argv: string[], ctx: ExecContext, lookup: Lookup): ExecResult {
+  const name = argv[0];
+  if (name === undefined) return result(255, '', 'exec of "" failed: No such file or directory\n');
+  const cmd = resolveCommand(name, lookup);
+  if (cmd === 'not-found') return result(255, '', `exec of "${name}" failed: No such file or directory\n`);
+  if (cmd === 'unmodelled') return result(255, '', `podnet: unsupported: ${name} is not modelled\n`);
+  return safeRun(cmd, argv, ctx);
+}
+
+/** A command's bug must never surface as a stack trace; it becomes an internal-error message. */
+function safeRun(cmd: Command, argv: string[], ctx: ExecContext): ExecResult {
+  try {
+    return cmd(argv, ctx);
+  } catch (e) {
+    const detail = process.env['PODNET_DEBUG'] ? `\n${(e as Error)?.stack ?? String(e)}` : '';
+    return result(70, '', `podnet: internal error in ${argv[0]}: ${(e as Error)?.message ?? String(e)}${detail}\n`);
+  }
+}
+
+/** The few builtins that change the shell itself; undefined = not one of them. */
+function runBuiltin(argv: string[], state: ShellState, env: ShellEnv, at: string): ExecResult | undefined {
+  const [name, ...args] = argv;
+  switch (name) {
+    case ':':
+      return result(0);
+    case 'export':
+      for (const a of args) {
+        const eq = a.indexOf('=');
+        if (eq > 0) state.vars[a.slice(0, eq)] = a.slice(eq + 1);
+        else if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(a) && a !== '-n' && a !== '-p') return result(1, '', `${at}export: \`${a}': not a valid identifier\n`);
+      }
+      return result(0);
+    case 'unset':
+      for (const a of args) delete state.vars[a];
+      return result(0);
+    case 'exit': {
+      const n = args[0] === undefined ? state.status : Number(args[0]);
+      if (!Number.isInteger(n)) {
+        state.exited = 2;
+        return result(2, '', `${at}exit: ${args[0]}: numeric argument required\n`);
+      }
+      state.exited = ((n % 256) + 256) % 256;
+      return result(state.exited);
+    }
+    case 'set': {
+      // Only errexit changes what a lab does; -u and pipefail would too, so they are refused.
+      for (let i = 0; i < args.length; i++) {
+        const a = args[i]!;
+        if (a === '-e' || a === '+e') state.errexit = a === '-e';
+        else if ((a === '-o' || a === '+o') && args[i + 1] === 'errexit') {
+          state.errexit = a === '-o';
+          i++;
+        } else return result(2, '', `podnet: unsupported: set ${args.join(' ')}\n`);
+      }
+      return result(0);
+    }
+    default:
+      return undefined;
+  }
+}

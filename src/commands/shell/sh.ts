@@ -1,0 +1,33 @@
+/** `bash -c 'SCRIPT'` / `sh -c`: the same shell, re-entered in the caller's namespace (what `ip netns exec NS bash -c ...` needs). */
+import { type Command, result } from '../types.js';
+import { parseScript } from './parse.js';
+import { runItem, type Lookup, type ShellState } from './run.js';
+
+export function shellCommand(name: string, lookup: Lookup): Command {
+  return (argv, ctx) => {
+    if (argv[1] !== '-c' || argv[2] === undefined) return result(2, '', `podnet: unsupported: ${name} ${argv.slice(1).join(' ')} (only ${name} -c 'SCRIPT')\n`);
+    const state: ShellState = { vars: { ...ctx.env }, status: 0, errexit: false };
+    let stdout = '';
+    let stderr = '';
+    let code = 0;
+    const env = {
+      world: ctx.world,
+      host: ctx.host,
+      fs: ctx.fs,
+      cwd: ctx.cwd,
+      ...(ctx.netns !== undefined ? { netns: ctx.netns } : {}),
+      scriptName: argv[3] ?? name,
+      withLineNumbers: false,
+      lookup,
+      registerJob: ctx.registerJob,
+    };
+    for (const item of parseScript(argv[2])) {
+      const r = runItem(item, state, env);
+      stdout += r.stdout;
+      stderr += r.stderr;
+      code = r.exitCode;
+      if (r.stop) break;
+    }
+    return result(code, stdout, stderr);
+  };
+}
