@@ -4,7 +4,7 @@
  */
 import type { AddrInfo, AddrScope, LinkInfo } from '../../kernel/api.js';
 import { Args, EXIT_FAIL, EXIT_USAGE, duparg, duparg2, incomplete, invarg, kfail, matches, nodev, unsupported, type Out } from './args.js';
-import { broadcastOf, looseIpv4, loosePrefix } from './addrs.js';
+import { broadcastOf, looseIpv4, loosePrefix, networkOf, within } from './addrs.js';
 import type { IpCtx } from './context.js';
 import { renderLinkBrief, renderLinkHeader } from './linkfmt.js';
 import { ADDR_USAGE, LINK_USAGE } from './usage.js';
@@ -141,7 +141,7 @@ function addrModify(ctx: IpCtx, argv: string[], cmd: 'add' | 'del' | 'replace' |
   const prefixLen = peer ? peer.len : local.len;
   if (brdMode && cmd !== 'del') {
     const base = peer ?? local;
-    if (prefixLen <= 30) brd = brdMode === '+' ? broadcastOf(base.addr, prefixLen) : networkBase(base.addr, prefixLen);
+    if (prefixLen <= 30) brd = brdMode === '+' ? broadcastOf(base.addr, prefixLen) : networkOf(base.addr, prefixLen);
   }
   if (!ctx.nl.linkGet(dev)) return nodev(o, dev);
   if (cmd === 'del') {
@@ -180,14 +180,6 @@ function argvLocal(argv: string[]): string {
     return w;
   }
   return '';
-}
-
-function networkBase(addr: string, len: number): string {
-  const b = broadcastOf(addr, len).split('.').map(Number);
-  const mask = len === 0 ? 0 : (0xffffffff << (32 - len)) >>> 0;
-  const n = ((b[0]! << 24) | (b[1]! << 16) | (b[2]! << 8) | b[3]!) >>> 0;
-  const r = (n & mask) >>> 0;
-  return `${r >>> 24}.${(r >>> 16) & 255}.${(r >>> 8) & 255}.${r & 255}`;
 }
 
 function addrUsage(o: Out): number {
@@ -231,19 +223,12 @@ function labelMatch(pattern: string, label: string): boolean {
   return re.test(label);
 }
 
-function inPrefix(addr: string, p: { addr: string; len: number }): boolean {
-  const n = (s: string): number => s.split('.').reduce((acc, x) => ((acc << 8) | Number(x)) >>> 0, 0);
-  if (p.len === 0) return true;
-  const mask = (0xffffffff << (32 - p.len)) >>> 0;
-  return ((n(addr) ^ n(p.addr)) & mask) === 0;
-}
-
 function addrPasses(a: AddrInfo, f: ListFilter, ctx: IpCtx): boolean {
   if (ctx.opts.family === 'inet6' && a.family !== 'inet6') return false;
   if (ctx.opts.family === 'inet' && a.family !== 'inet') return false;
   if (f.scope !== undefined && !f.scopeAll && a.scope !== f.scope) return false;
   if (f.label !== undefined && !labelMatch(f.label, a.label)) return false;
-  if (f.to && !inPrefix(a.local, f.to)) return false;
+  if (f.to && !within(a.local, f.to.addr, f.to.len)) return false;
   return true;
 }
 

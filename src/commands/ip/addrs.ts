@@ -2,7 +2,7 @@
  * The command layer's door to address math: iproute2's loose IPv4 syntax and its MAC syntax,
  * delegated to src/wire/addr.ts so that parsing rules live in one place.
  */
-import { formatIpv4, parseCidrLoose, parseIpv4Loose } from '../../wire/addr.js';
+import { broadcastOf as bcast, formatIpv4, inPrefix, networkOf as netOf, parseCidrLoose, parseIpv4, parseIpv4Loose } from '../../wire/addr.js';
 
 /** get_addr(): an IPv4 address in iproute2's loose syntax, normalised to dotted quad. */
 export function looseIpv4(s: string): string | undefined {
@@ -17,17 +17,18 @@ export function loosePrefix(s: string): { addr: string; len: number; explicitLen
   return { addr: formatIpv4(r.addr), len: r.len, explicitLen: s.includes('/') };
 }
 
-/** The network address of addr/len, for the kernel-facing prefix of a route ("10.1.2.3/8" is kept as given by iproute2; the kernel rejects host bits). */
+/** The network address of a dotted-quad addr/len. */
 export function networkOf(addr: string, len: number): string {
-  const n = parseIpv4Loose(addr) ?? 0;
-  const mask = len === 0 ? 0 : (0xffffffff << (32 - len)) >>> 0;
-  return formatIpv4((n & mask) >>> 0);
+  return formatIpv4(netOf(parseIpv4(addr) ?? 0, len));
 }
 
 export function broadcastOf(addr: string, len: number): string {
-  const n = parseIpv4Loose(addr) ?? 0;
-  const mask = len === 0 ? 0 : (0xffffffff << (32 - len)) >>> 0;
-  return formatIpv4((n | ~mask) >>> 0);
+  return formatIpv4(bcast(parseIpv4(addr) ?? 0, len));
+}
+
+/** Whether dotted-quad `addr` lies in net/len. */
+export function within(addr: string, net: string, len: number): boolean {
+  return inPrefix(parseIpv4(addr) ?? 0, parseIpv4(net) ?? 0, len);
 }
 
 /**

@@ -2,7 +2,7 @@
 import type { NeighInfo, NeighState } from '../../kernel/api.js';
 import { Args, EXIT_FAIL, EXIT_USAGE, duparg, duparg2, incomplete, invarg, kfail, matches, nodev, parseCUnsigned, unsupported, type Out } from './args.js';
 import { getAddr, getPrefix } from './addr.js';
-import { formatMac, parseLladdr } from './addrs.js';
+import { formatMac, parseLladdr, within } from './addrs.js';
 import type { IpCtx } from './context.js';
 import { NEIGH_USAGE } from './usage.js';
 
@@ -175,12 +175,7 @@ function showOrFlush(ctx: IpCtx, argv: string[], flush: boolean): number {
     a.advance();
   }
   if (filterDev !== undefined && !ctx.nl.linkGet(filterDev)) return nodev(o, filterDev);
-  const inPfx = (d: string): boolean => {
-    if (!pfx || pfx.len === 0) return true;
-    const n = (s: string): number => s.split('.').reduce((acc, x) => ((acc << 8) | Number(x)) >>> 0, 0);
-    const m = (0xffffffff << (32 - pfx.len)) >>> 0;
-    return ((n(d) ^ n(pfx.addr)) & m) === 0;
-  };
+  const inPfx = (d: string): boolean => !pfx || within(d, pfx.addr, pfx.len);
   const list = ctx.nl.neighList({ ...(filterDev !== undefined ? { dev: filterDev } : {}), ...(proxy ? { proxy } : {}) }).filter((n) => {
     if (filterDev !== undefined && n.dev !== filterDev) return false;
     if (!inPfx(n.dst)) return false;

@@ -5,6 +5,7 @@
 import type { Nexthop, RouteGetResult, RouteInfo, RouteRequest, RouteScope, RouteType } from '../../kernel/api.js';
 import { Args, EXIT_FAIL, EXIT_USAGE, duparg2, incomplete, invarg, kfail, matches, nodev, parseCUnsigned, unsupported, type Out } from './args.js';
 import { getAddr, getPrefix } from './addr.js';
+import { within } from './addrs.js';
 import type { IpCtx } from './context.js';
 import { TABLE_LOCAL, TABLE_MAIN, protoA2n, scopeA2n, tableA2n, tableN2a, typeA2n } from './rtnames.js';
 import { ROUTE_USAGE } from './usage.js';
@@ -250,14 +251,8 @@ interface RouteFilter {
   mdst?: { addr: string; len: number };
 }
 
-function ipNum(s: string): number {
-  return s.split('.').reduce((acc, x) => ((acc << 8) | Number(x)) >>> 0, 0);
-}
-
 function sameNet(a: string, b: string, len: number): boolean {
-  if (len <= 0) return true;
-  const mask = (0xffffffff << (32 - len)) >>> 0;
-  return ((ipNum(a) ^ ipNum(b)) & mask) === 0;
+  return within(a, b, len);
 }
 
 function routePasses(r: RouteInfo, f: RouteFilter): boolean {
