@@ -1,0 +1,71 @@
+/**
+ * `podnet lab FILE`: reads the script, runs it on a fresh world and prints what bash would have
+ * printed, or the documented JSON form.
+ *
+ * JSON schema (stable): an array with one object per logical command line, in script order:
+ *   { line: number, command: string, exitCode: number, stdout: string, stderr: string,
+ *     trace?: TraceEvent[] }   // trace only with --trace
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { lookupCommand } from '../commands/registry.js';
+import { runLab } from '../commands/shell/lab.js';
+import { writeCapture } from './capture.js';
+import { renderTrace } from './trace.js';
+
+export interface LabCliOptions {
+  json?: boolean;
+  trace?: boolean;
+  pcap?: string;
+  seed: string;
+}
+
+const NODE_ERRNO_TEXT: Record<string, string> = {
+  ENOENT: 'No such file or directory',
+  EACCES: 'Permission denied',
+  EISDIR: 'Is a directory',
+  ENOTDIR: 'Not a directory',
+};
+
+/** Runs the lab and writes its output; returns the exit status bash would have returned (2 for podnet usage errors). */
+export function labCommand(file: string, opts: LabCliOptions): number {
+  if (!/^[0-9]+$/.test(opts.seed) || !Number.isSafeInteger(Number(opts.seed))) {
+    process.stderr.write(`podnet: invalid --seed '${opts.seed}': expected a non-negative integer\n`);
+    return 2;
+  }
+  let text: string;
+  try {
+    if (statSync(file).isDirectory()) throw Object.assign(new Error('directory'), { code: 'EISDIR' });
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    const code = (e as { code?: string }).code ?? '';
+    process.stderr.write(`podnet: cannot read lab file '${file}': ${NODE_ERRNO_TEXT[code] ?? (e as Error).message}\n`);
+    return 2;
+  }
+  const lab = runLab(text, {
+    file,
+    cwd: dirname(resolve(file)),
+    seed: Number(opts.seed),
+    ...(opts.trace ? { trace: true } : {}),
+    ...(opts.pcap ? { pcap: true } : {}),
+    lookup: lookupCommand,
+  });
+  if (opts.json) {
+    const rows = lab.steps.map((s) => ({ line: s.line, command: s.command, exitCode: s.exitCode, stdout: s.stdout, stderr: s.stderr, ...(opts.trace ? { trace: s.trace ?? [] } : {}) }));
+    process.stdout.write(JSON.stringify(rows, null, 2) + '\n');
+  } else {
+    for (const s of lab.steps) {
+      if (s.stdout) process.stdout.write(s.stdout);
+      if (s.stderr) process.stderr.write(s.stderr);
+      if (opts.trace && s.trace && s.trace.length > 0) process.stdout.write(renderTrace(s.trace));
+    }
+  }
+  if (opts.pcap) {
+    const w = writeCapture(opts.pcap, lab.frames);
+    if (!w.ok) {
+      process.stderr.write(`podnet: cannot write capture '${opts.pcap}': ${w.error.message}\n`);
+      return 2;
+    }
+  }
+  return lab.exitCode;
+}

@@ -1,0 +1,73 @@
+#!/usr/bin/env node
+/** The `podnet` command line: parses options with commander and turns every outcome into text and an exit status. */
+import { readFileSync, realpathSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Command, CommanderError } from 'commander';
+import { labCommand } from './lab.js';
+
+function version(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
+    return pkg.version ?? '0.0.0';
+  } catch {
+    return '0.0.0';
+  }
+}
+
+/** Runs the CLI on argv (without node and script) and returns the exit status; never throws. */
+export function main(argv: string[]): number {
+  let status = 0;
+  const program = new Command();
+  program
+    .name('podnet')
+    .description('Packet-level emulator of the Linux data plane behind Kubernetes networking')
+    .version(version(), '-V, --version')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) });
+  program
+    .command('lab')
+    .description('run a script of real commands (ip, bridge, sysctl, ping, nc, text filters) against a fresh emulated host')
+    .argument('<file>', 'lab script; the same file runs under bash on a Linux box')
+    .option('--json', 'print every command as {line, command, exitCode, stdout, stderr} in a JSON array')
+    .option('--trace', 'after each command, list every hop its packets took')
+    .option('--pcap <out>', 'write every frame seen to OUT (pcapng, one interface per host/netns/device)')
+    .option('--seed <n>', 'seed for everything Linux does at random', '1')
+    .action((file: string, opts: { json?: boolean; trace?: boolean; pcap?: string; seed: string }) => {
+      status = labCommand(file, opts);
+    });
+  try {
+    program.parse(argv, { from: 'user' });
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // --help and --version end through here with status 0; usage errors get 2, like most tools.
+      return e.exitCode === 0 ? 0 : 2;
+    }
+    throw e;
+  }
+  return status;
+}
+
+function isEntryPoint(): boolean {
+  try {
+    return process.argv[1] !== undefined && realpathSync(resolve(process.argv[1])) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) {
+  // A closed pipe (`podnet lab x | head`) is not an error worth a trace.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  });
+  try {
+    process.exitCode = main(process.argv.slice(2));
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    process.stderr.write(`podnet: internal error: ${msg}\n`);
+    if (process.env['PODNET_DEBUG'] && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
+    process.exitCode = 70;
+  }
+}
+
