@@ -96,7 +96,8 @@ class Lexer {
   private skipBlank(): void {
     for (;;) {
       const c = this.peek();
-      if (c === ' ' || c === '\t' || c === '\r') this.advance();
+      // A carriage return is an ordinary character to bash (CRLF scripts fail there, so here too).
+      if (c === ' ' || c === '\t') this.advance();
       else if (c === '\\' && this.peek(1) === '\n') {
         this.advance();
         this.advance();
@@ -172,7 +173,7 @@ class Lexer {
     };
     while (this.pos < this.src.length) {
       const c = this.peek();
-      if (c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === ';' || c === '&' || c === '|' || c === '<' || c === '>' || c === '(' || c === ')') {
+      if (c === ' ' || c === '\t' || c === '\n' || c === ';' || c === '&' || c === '|' || c === '<' || c === '>' || c === '(' || c === ')') {
         // A process substitution `<(`/`>(` is one word in bash.
         if ((c === '<' || c === '>') && this.peek(1) === '(' && parts.length === 0) {
           note('process substitution');

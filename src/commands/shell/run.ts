@@ -180,7 +180,13 @@ function runSimple(
 ): ExecResult {
   const at = where(c.line);
   const argv = c.words.flatMap((w) => expandWord(w, state.vars, state.status));
-  const assigns = c.assigns.map((a) => [a.name, expandOne(a.value, state.vars, state.status)] as const);
+  // Assignments expand left to right, each seeing the ones before it (`X=1 Y=$X`).
+  const scope = { ...state.vars };
+  const assigns = c.assigns.map((a) => {
+    const v = expandOne(a.value, scope, state.status);
+    scope[a.name] = v;
+    return [a.name, v] as const;
+  });
 
   // Redirections, left to right, as bash opens them before the program starts.
   const fds: Record<number, Sink> = { 1: toPipe ? { k: 'out' } : { k: 'out' }, 2: { k: 'err' } };

@@ -3,8 +3,8 @@ import { type Command, result } from '../types.js';
 import { getopt, readPath, usageError } from './io.js';
 
 export const cat: Command = (argv, ctx) => {
-  const g = getopt(argv.slice(1), 'nAuE', '', { number: 'n' });
-  if (!g.ok) return usageError('cat', g.message, 1);
+  const g = getopt(argv.slice(1), 'nAuE', '', { number: 'n' }, 'bestTv');
+  if (!g.ok) return usageError('cat', g.message, 1, undefined, g.unsupported);
   const number = g.value.opts.some((o) => o.name === 'n');
   const showEnds = g.value.opts.some((o) => o.name === 'A' || o.name === 'E');
   const files = g.value.operands.length > 0 ? g.value.operands : ['-'];

@@ -20,8 +20,8 @@ function parseList(spec: string): Range[] | undefined {
 const inList = (rs: Range[], n: number): boolean => rs.some((r) => n >= r.from && n <= r.to);
 
 export const cut: Command = (argv, ctx) => {
-  const g = getopt(argv.slice(1), 'sn', 'dfcb', { delimiter: 'd', fields: 'f', characters: 'c', bytes: 'b', 'only-delimited': 's' });
-  if (!g.ok) return usageError('cut', g.message, 1);
+  const g = getopt(argv.slice(1), 'sn', 'dfcb', { delimiter: 'd', fields: 'f', characters: 'c', bytes: 'b', 'only-delimited': 's' }, 'z');
+  if (!g.ok) return usageError('cut', g.message, 1, undefined, g.unsupported);
   let delim = '\t';
   let mode: 'f' | 'c' | undefined;
   let list: Range[] | undefined;

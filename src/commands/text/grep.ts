@@ -10,8 +10,8 @@ export const grep: Command = (argv, ctx) => {
     count: 'c', 'invert-match': 'v', 'only-matching': 'o', 'extended-regexp': 'E', 'fixed-strings': 'F',
     'ignore-case': 'i', 'word-regexp': 'w', quiet: 'q', silent: 'q', 'line-number': 'n', regexp: 'e',
     'no-filename': 'h', 'with-filename': 'H', 'files-with-matches': 'l', 'line-regexp': 'x', 'no-messages': 's', 'max-count': 'm',
-  });
-  if (!g.ok) return result(2, '', `grep: ${g.message}\n${USAGE}\nTry 'grep --help' for more information.\n`);
+  }, 'ABCPLbaUzTDdf');
+  if (!g.ok) return g.unsupported ? result(2, '', `podnet: unsupported: grep ${g.message}\n`) : result(2, '', `grep: ${g.message}\n${USAGE}\nTry 'grep --help' for more information.\n`);
   const has = (c: string): boolean => g.value.opts.some((o) => o.name === c);
   const patterns: string[] = [];
   for (const o of g.value.opts) if (o.name === 'e') patterns.push(...o.arg!.split('\n'));

@@ -14,8 +14,8 @@ function linesWithEnds(text: string): string[] {
 }
 
 function run(which: 'head' | 'tail', argv: string[], ctx: ExecContext): ExecResult {
-  const g = getopt(normalizeCount(argv.slice(1)), 'qv', 'nc', { lines: 'n', quiet: 'q', silent: 'q', verbose: 'v', bytes: 'c' });
-  if (!g.ok) return usageError(which, g.message, 1);
+  const g = getopt(normalizeCount(argv.slice(1)), 'qv', 'nc', { lines: 'n', quiet: 'q', silent: 'q', verbose: 'v', bytes: 'c' }, which === 'tail' ? 'fFsz' : 'z');
+  if (!g.ok) return usageError(which, g.message, 1, undefined, g.unsupported);
   let count = 10;
   let fromStart = false;
   let allBut = false;

@@ -64,7 +64,9 @@ export function getopt(
   flags: string,
   withArg: string,
   long: Record<string, string> = {},
-): { ok: true; value: Getopt } | { ok: false; message: string } {
+  /** Letters the real tool accepts but podnet does not model: refused as unsupported, not as invalid. */
+  unmodelled = '',
+): { ok: true; value: Getopt } | { ok: false; message: string; unsupported?: boolean } {
   const opts: Getopt['opts'] = [];
   const operands: string[] = [];
   for (let i = 0; i < argv.length; i++) {
@@ -97,6 +99,7 @@ export function getopt(
         opts.push({ name: c, arg: v });
         break;
       }
+      if (unmodelled.includes(c)) return { ok: false, message: `option -${c}`, unsupported: true };
       if (!flags.includes(c)) return { ok: false, message: `invalid option -- '${c}'` };
       opts.push({ name: c });
     }
@@ -104,8 +107,9 @@ export function getopt(
   return { ok: true, value: { opts, operands } };
 }
 
-/** "CMD: MESSAGE\nTry 'CMD --help' for more information." with the tool's usage-error status. */
-export function usageError(cmd: string, message: string, code: number, usageLine?: string): ExecResult {
+/** "CMD: MESSAGE\nTry 'CMD --help' for more information." with the tool's usage-error status; unmodelled options are refused as such. */
+export function usageError(cmd: string, message: string, code: number, usageLine?: string, unsupported?: boolean): ExecResult {
+  if (unsupported) return result(code, '', `podnet: unsupported: ${cmd} ${message}\n`);
   return result(code, '', `${cmd}: ${message}\n${usageLine ? usageLine + '\n' : ''}Try '${cmd} --help' for more information.\n`);
 }
 

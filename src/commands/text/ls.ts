@@ -33,8 +33,8 @@ function listAny(path: string, ctx: ExecContext): string[] {
 const cmpC = (a: string, b: string): number => (Buffer.from(a) < Buffer.from(b) ? -1 : Buffer.compare(Buffer.from(a), Buffer.from(b)));
 
 export const ls: Command = (argv, ctx) => {
-  const g = getopt(argv.slice(1), '1aAdF', '', { all: 'a', 'almost-all': 'A', directory: 'd' });
-  if (!g.ok) return usageError('ls', g.message, 2);
+  const g = getopt(argv.slice(1), '1aAdF', '', { all: 'a', 'almost-all': 'A', directory: 'd' }, 'lhtrRSiscnogLHUvXZ');
+  if (!g.ok) return usageError('ls', g.message, 2, undefined, g.unsupported);
   const has = (c: string): boolean => g.value.opts.some((o) => o.name === c);
   const paths = g.value.operands.length > 0 ? g.value.operands : ['.'];
   const files: string[] = [];

@@ -83,8 +83,8 @@ function cmpStr(a: string, b: string): number {
 export const sort: Command = (argv, ctx) => {
   const g = getopt(argv.slice(1), 'nrubfsV', 'kto', {
     'numeric-sort': 'n', reverse: 'r', unique: 'u', key: 'k', 'field-separator': 't', 'ignore-leading-blanks': 'b', 'ignore-case': 'f', stable: 's', output: 'o',
-  });
-  if (!g.ok) return usageError('sort', g.message, 2);
+  }, 'dghMRcCmTSz');
+  if (!g.ok) return usageError('sort', g.message, 2, undefined, g.unsupported);
   const has = (c: string): boolean => g.value.opts.some((o) => o.name === c);
   if (has('V') || has('o')) return result(2, '', `podnet: unsupported: sort ${has('V') ? '-V' : '-o'}\n`);
   const global = { numeric: has('n'), reverse: has('r'), blanks: has('b'), fold: has('f') };

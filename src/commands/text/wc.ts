@@ -15,8 +15,8 @@ function count(text: string): Counts {
 }
 
 export const wc: Command = (argv, ctx) => {
-  const g = getopt(argv.slice(1), 'lwcm', '', { lines: 'l', words: 'w', bytes: 'c', chars: 'm' });
-  if (!g.ok) return usageError('wc', g.message, 1);
+  const g = getopt(argv.slice(1), 'lwcm', '', { lines: 'l', words: 'w', bytes: 'c', chars: 'm' }, 'L');
+  if (!g.ok) return usageError('wc', g.message, 1, undefined, g.unsupported);
   const set = new Set(g.value.opts.map((o) => o.name));
   const cols: (keyof Counts)[] = set.size === 0 ? ['lines', 'words', 'bytes'] : (['lines', 'words', 'chars', 'bytes'] as const).filter((k) => set.has({ lines: 'l', words: 'w', chars: 'm', bytes: 'c' }[k]));
   const files = g.value.operands.length > 0 ? g.value.operands : ['-'];

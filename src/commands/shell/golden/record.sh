@@ -5,8 +5,8 @@ cd "$(dirname "$0")" || exit 1
 for f in *.sh; do
   [ "$f" = record.sh ] && continue
   n=${f%.sh}
-  rm -rf /tmp/a /tmp/t1 /tmp/t2 out.txt
+  rm -rf /tmp/a /tmp/t1 /tmp/t2 out.txt f3 f4
   LC_ALL=C bash "$f" > "$n.stdout" 2> "$n.stderr"
   echo $? > "$n.exit"
 done
-rm -rf /tmp/a /tmp/t1 /tmp/t2 out.txt
+rm -rf /tmp/a /tmp/t1 /tmp/t2 out.txt f3 f4
