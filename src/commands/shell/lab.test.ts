@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { lookupCommand } from '../registry.js';
 import { type Command, type Job, result } from '../types.js';
 import { runLab, type LabResult } from './lab.js';
@@ -124,5 +125,21 @@ describe('runLab', () => {
     for (const junk of ['\u0000\u0001\u0002', '"', "'", '$(', '`', 'a |', '&&', '<', '>', '2>&9 echo', 'echo ' + 'x'.repeat(200_000), '\\', 'cat <<E', '${', 'x=${a:-b}']) {
       expect(() => lab(junk)).not.toThrow();
     }
+  });
+
+  it('never throws on random scripts built from shell and command fragments', () => {
+    const frag = fc.constantFrom(
+      'echo ', 'cat ', 'grep -c ', 'wc -l', 'sort -k', 'cut -d: -f', 'tr a-z A-Z', 'head -n ', 'tail -n +', 'ls ', 'printf %s%d ',
+      'sleep 1', 'ip ', 'link ', 'netns exec red ', 'sysctl -w ', 'bash -c ', 'X=', '$X', '${X}', '"', "'", '\\', '\n', ' ', '|', '||', '&&',
+      ';', '&', '>', '>>', '<', '2>&1', '<<E\n', 'E\n', '/proc/sys/net/ipv4/ip_forward', '/sys/class/net/lo/mtu', '/tmp/f', '1', '-', '#',
+      '(', ')', '{', '}', 'if ', 'done', '$(', '`', '*',
+    );
+    fc.assert(
+      fc.property(fc.array(frag, { maxLength: 40 }), (parts) => {
+        const r = lab(parts.join(''));
+        for (const s of r.steps) expect(typeof s.exitCode).toBe('number');
+      }),
+      { numRuns: 1500 },
+    );
   });
 });
