@@ -11,6 +11,10 @@ describe('MacTable', () => {
     const t = new MacTable();
     expect(t.mask('link/ether 00:00:00:00:00:00 brd FF:FF:FF:FF:FF:FF')).toBe('link/ether 00:00:00:00:00:00 brd ff:ff:ff:ff:ff:ff');
   });
+  test('multicast groups stay literal, except solicited-node groups that embed a random MAC', () => {
+    const t = new MacTable();
+    expect(t.mask('01:00:5e:00:00:01 33:33:00:00:00:01 33:33:ff:9f:55:84 12:7a:de:9f:55:84')).toBe('01:00:5e:00:00:01 33:33:00:00:00:01 <mac1> <mac2>');
+  });
   test('tables are independent, so two runs with different MACs compare equal', () => {
     expect(new MacTable().mask('aa:bb:cc:dd:ee:01')).toBe(new MacTable().mask('12:34:56:78:9a:bc'));
   });

@@ -5,8 +5,16 @@
  */
 
 const MAC = /(?<![0-9a-fA-F:])[0-9a-fA-F]{2}(?::[0-9a-fA-F]{2}){5}(?![0-9a-fA-F:])/g;
-/** These two mean something (unset, broadcast) and are the same on every run: keep them literal. */
-const FIXED_MACS = new Set(['00:00:00:00:00:00', 'ff:ff:ff:ff:ff:ff']);
+/**
+ * Kept literal, because they mean something and are the same on every run: unset, broadcast, and
+ * group addresses (the I/G bit of the first octet), e.g. 01:00:5e:00:00:01 for IPv4 all-hosts.
+ * IPv6 solicited-node groups (33:33:ff:...) are the exception: they embed bits of a random MAC.
+ */
+function isFixed(mac: string): boolean {
+  if (mac === '00:00:00:00:00:00') return true;
+  if (mac.startsWith('33:33:ff:')) return false;
+  return (parseInt(mac.slice(0, 2), 16) & 1) === 1;
+}
 
 /**
  * One per side per run: the same MAC gets the same token everywhere in the run, numbered in order
@@ -18,7 +26,7 @@ export class MacTable {
   mask(text: string): string {
     return text.replace(MAC, (m) => {
       const key = m.toLowerCase();
-      if (FIXED_MACS.has(key)) return key;
+      if (isFixed(key)) return key;
       let t = this.tokens.get(key);
       if (t === undefined) {
         t = `<mac${this.tokens.size + 1}>`;
