@@ -3,7 +3,7 @@
  * object to its own module with a Netlink handle for the chosen namespace.
  */
 import { type Command, type ExecResult, result } from '../types.js';
-import { EXIT_USAGE, Out, incomplete, invarg, matches, unsupported } from './args.js';
+import { EXIT_USAGE, Out, invarg, matches, unsupported } from './args.js';
 import { doAddr } from './addr.js';
 import { defaultOptions, type IpCtx, type IpOptions } from './context.js';
 import { doLink } from './link.js';
@@ -107,7 +107,7 @@ function run(argv: string[], exec: Parameters<Command>[1], o: Out): number {
     } else if (matches(opt, '-timestamp') || matches(opt, '-tshort')) {
       // Only `ip monitor` prints timestamps.
     } else if (matches(opt, '-Version')) {
-      o.out('ip utility, iproute2-6.1.0, libbpf 1.1.0\n');
+      o.out('ip utility, iproute2-6.1.0, libbpf 1.1.2\n');
       return 0;
     } else if (matches(opt, '-force')) {
       // Only matters for -batch.
@@ -127,7 +127,11 @@ function run(argv: string[], exec: Parameters<Command>[1], o: Out): number {
       return help({ out: o } as IpCtx, []);
     } else if (matches(opt, '-netns')) {
       const v = argv[++i];
-      if (v === undefined) return incomplete(o);
+      if (v === undefined) {
+        // NEXT_ARG() in main() lets a missing name through as a NULL pointer.
+        o.err('Cannot open network namespace "(null)": No such file or directory\n');
+        return EXIT_USAGE;
+      }
       if (!exec.host.netnsList().some((e) => e.name === v)) {
         o.err(`Cannot open network namespace "${v}": No such file or directory\n`);
         return EXIT_USAGE;

@@ -271,7 +271,8 @@ function linkAdd(ctx: IpCtx, argv: string[]): number {
       let peerAddress: string | undefined;
       if (r.typeArgs.length > 0) {
         if (r.typeArgs[0] !== 'peer') {
-          o.err("Usage: ip link <options> type veth [peer <options>]\nTo get <options> type 'ip link add help'\n");
+          // veth's print_usage() writes with printf(), so this help goes to stdout.
+          o.out("Usage: ip link <options> type veth [peer <options>]\nTo get <options> type 'ip link add help'\n");
           return EXIT_FAIL;
         }
         const pa = new Args(r.typeArgs.slice(1));
@@ -298,7 +299,7 @@ function linkAdd(ctx: IpCtx, argv: string[]): number {
       break;
     }
     case 'dummy':
-      if (r.typeArgs.length) return garbage(o, r.typeArgs[0]!);
+      // dummy has a link_util without parse_opt, so iproute2 silently ignores words after the kind.
       req = { kind: 'dummy', ...common };
       break;
     case 'vxlan':
