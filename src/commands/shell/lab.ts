@@ -7,10 +7,12 @@
  * Real bash would interleave that output with later lines at the moment it is written; attaching it
  * to its own step keeps a lab's output deterministic and tells the reader which command printed it.
  */
+import { dirname, resolve } from 'node:path';
 import type { Job } from '../types.js';
 import type { FrameEvent, TraceEvent, World } from '../../world/api.js';
 import { createWorld } from '../../world/world.js';
 import { createHostFs } from '../../world/hostfs.js';
+import { lookupCommand } from '../registry.js';
 import { parseScript } from './parse.js';
 import { runItem, type Lookup, type ShellEnv, type ShellState } from './run.js';
 
@@ -37,13 +39,13 @@ export interface LabResult {
 export interface LabOptions {
   /** The script's name as the user gave it: bash prefixes its own errors with it. */
   file: string;
-  /** Real folder the script's relative paths resolve from. */
-  cwd: string;
+  /** Real folder the script's relative paths resolve from; default: the folder of `file`. */
+  cwd?: string;
   seed?: number;
   trace?: boolean;
   pcap?: boolean;
   /** Which programs exist; the default is the full podnet registry. */
-  lookup: Lookup;
+  lookup?: Lookup;
   /** For tests: a ready world instead of createWorld. */
   world?: World;
 }
@@ -57,8 +59,9 @@ export function runLab(text: string, opts: LabOptions): LabResult {
   // A booted machine has its loopback up; scripts rely on that (ping 127.0.0.1).
   if (root.ok) root.value.linkSet('lo', { up: true });
   const fs = createHostFs(host);
+  const cwd = opts.cwd ?? dirname(resolve(opts.file));
   // Relative paths live under the lab's folder; files the lab writes there shadow the real ones.
-  fs.mkdir(opts.cwd, { recursive: true });
+  fs.mkdir(cwd, { recursive: true });
 
   const steps: LabStep[] = [];
   const frames: FrameEvent[] = [];
@@ -71,10 +74,10 @@ export function runLab(text: string, opts: LabOptions): LabResult {
     world,
     host,
     fs,
-    cwd: opts.cwd,
+    cwd,
     scriptName: opts.file,
     withLineNumbers: true,
-    lookup: opts.lookup,
+    lookup: opts.lookup ?? lookupCommand,
     registerJob: (job) => jobs.push({ job, step: steps.length }),
   };
   const state: ShellState = { vars: { HOME: '/root', PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', USER: 'root' }, status: 0, errexit: false };
