@@ -30,6 +30,7 @@ export interface Redirect {
 }
 
 export interface SimpleCommand {
+  /** The line bash names in this command's errors: where the token that ends it stands. */
   line: number;
   assigns: { name: string; value: Word }[];
   words: Word[];
@@ -58,7 +59,8 @@ export type ParseItem =
 type Tok =
   | { k: 'word'; w: Word; line: number; unsupported?: string; start: number; end: number }
   | { k: 'op'; op: string; line: number; start: number; end: number }
-  | { k: 'nl'; line: number; start: number; end: number }
+  /** `endLine`: where bash's line counter stands after this newline, past any here-document bodies it read. */
+  | { k: 'nl'; line: number; start: number; end: number; endLine: number }
   | { k: 'eof'; line: number; start: number; end: number };
 
 /** A fatal lexical error: bash stops reading the script here. */
@@ -119,8 +121,9 @@ class Lexer {
     const c = this.peek();
     if (c === '\n') {
       this.advance();
+      const hadHeredoc = this.pendingHeredocs.length > 0;
       this.readHeredocBodies();
-      return { k: 'nl', line, start, end: this.pos };
+      return { k: 'nl', line, start, end: this.pos, endLine: hadHeredoc ? this.line - 1 : line };
     }
     for (const op of OPS) {
       if (this.src.startsWith(op, this.pos)) {
@@ -452,7 +455,9 @@ function parseScriptUnsafe(src: string): ParseItem[] {
       continue;
     }
 
-    const lp = parseLine(toks);
+    // Bash numbers a simple command by the line its terminating token is on.
+    const endLine = tok.k === 'nl' ? tok.endLine : tok.line;
+    const lp = parseLine(toks, endLine);
 
     if (block) {
       // Inside an unsupported compound command: track nesting until it closes.
@@ -520,7 +525,7 @@ function trackBlock(stack: string[], toks: Tok[]): void {
   }
 }
 
-function parseLine(toks: Tok[]): LineParse {
+function parseLine(toks: Tok[], endLine: number): LineParse {
   const lists: AndOrList[] = [];
   let i = 0;
   let unsupported: string | undefined;
@@ -641,6 +646,7 @@ function parseLine(toks: Tok[]): LineParse {
       break;
     }
     if (!any) return { syntax: syntaxAt(peek(), 'newline') };
+    cmd.line = peek()?.line ?? endLine;
     return { cmd };
   }
 
