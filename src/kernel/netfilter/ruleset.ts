@@ -1,0 +1,311 @@
+/**
+ * One network namespace's xtables state: four tables of chains of rules, with the operations
+ * iptables performs on them (append, insert, delete, replace, new/delete/rename/flush/zero chain,
+ * policy) refusing exactly where the kernel and iptables-nft refuse, as KResult values whose extack
+ * is the text iptables prints after "iptables: ".
+ */
+import { kerr, kok, type KResult } from '../errno.js';
+import type { Counters, Rule } from './rule.js';
+import { ruleSpec } from './spec.js';
+import { isBuiltinChain, SAVE_ORDER, TABLES, type Hook, type TableName } from './tables.js';
+
+export type Policy = 'ACCEPT' | 'DROP';
+
+export const ERR_NO_CHAIN = 'No chain/target/match by that name.';
+export const ERR_BAD_RULE = 'Bad rule (does a matching rule exist in that chain?).';
+
+export class NfChain {
+  rules: Rule[] = [];
+  /** Built-in chains only; user chains have no policy ("-" in iptables-save). */
+  policy: Policy | undefined;
+  counters: Counters = { pkts: 0, bytes: 0 };
+  /** Lookup structure built by traverse.ts on first use; dropped whenever the rules change. */
+  index: unknown = undefined;
+
+  constructor(
+    public name: string,
+    public readonly builtin: boolean,
+  ) {
+    if (builtin) this.policy = 'ACCEPT';
+  }
+
+  changed(): void {
+    this.index = undefined;
+  }
+
+  clone(): NfChain {
+    const c = new NfChain(this.name, this.builtin);
+    c.rules = this.rules.slice();
+    c.policy = this.policy;
+    c.counters = { ...this.counters };
+    return c;
+  }
+}
+
+/** Rule validation the kernel does in xt_check_target(): table and hook restrictions of targets. */
+function checkTarget(table: TableName, chain: NfChain, rule: Rule): KResult<void> {
+  const t = rule.target;
+  if (!t) return kok(undefined);
+  const hook = chain.builtin ? (chain.name as Hook) : undefined;
+  const allowed = (tables: TableName[], hooks: Hook[] | undefined): boolean =>
+    tables.includes(table) && (hook === undefined || hooks === undefined || hooks.includes(hook));
+  let ok = true;
+  switch (t.name) {
+    case 'DNAT':
+      ok = allowed(['nat'], ['PREROUTING', 'OUTPUT']);
+      break;
+    case 'SNAT':
+      ok = allowed(['nat'], ['POSTROUTING', 'INPUT']);
+      break;
+    case 'MASQUERADE':
+      ok = allowed(['nat'], ['POSTROUTING']);
+      break;
+    case 'NOTRACK':
+    case 'CT':
+      ok = allowed(['raw'], undefined);
+      break;
+    case 'REJECT':
+      // ipt_REJECT registers for LOCAL_IN, FORWARD and LOCAL_OUT only; tcp-reset needs "-p tcp"
+      // without "!" (reject_tg_check).
+      if (hook !== undefined && !['INPUT', 'FORWARD', 'OUTPUT'].includes(hook)) ok = false;
+      if (t.with === 'tcp-reset' && (rule.ip.proto !== 6 || rule.ip.invProto)) ok = false;
+      break;
+    default:
+      break;
+  }
+  return ok ? kok(undefined) : kerr('EINVAL', 'Invalid argument');
+}
+
+export class NfTable {
+  readonly chains = new Map<string, NfChain>();
+  /**
+   * iptables-nft creates a table lazily: listing, flushing or zeroing an absent table leaves it
+   * absent (iptables-save prints nothing for it); adding a rule, chain or policy creates it.
+   */
+  exists = false;
+
+  constructor(readonly name: TableName) {
+    for (const c of TABLES[name].chains) this.chains.set(c, new NfChain(c, true));
+  }
+
+  clone(): NfTable {
+    const t = new NfTable(this.name);
+    t.chains.clear();
+    for (const [n, c] of this.chains) t.chains.set(n, c.clone());
+    t.exists = this.exists;
+    return t;
+  }
+
+  chain(name: string): NfChain | undefined {
+    return this.chains.get(name);
+  }
+
+  /** Built-in chains in kernel order, then user chains sorted by name (as iptables-nft lists them). */
+  listChains(): NfChain[] {
+    const builtin: NfChain[] = [];
+    const user: NfChain[] = [];
+    for (const c of this.chains.values()) (c.builtin ? builtin : user).push(c);
+    builtin.sort((a, b) => TABLES[this.name].chains.indexOf(a.name as Hook) - TABLES[this.name].chains.indexOf(b.name as Hook));
+    user.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return builtin.concat(user);
+  }
+
+  /** How many rules jump or go to a chain ("(N references)" in -L). */
+  references(name: string): number {
+    let n = 0;
+    for (const c of this.chains.values()) for (const r of c.rules) if (r.target?.name === 'jump' && r.target.chain === name) n++;
+    return n;
+  }
+
+  private getChain(name: string): KResult<NfChain> {
+    const c = this.chains.get(name);
+    return c ? kok(c) : kerr('ENOENT', ERR_NO_CHAIN);
+  }
+
+  private validate(chain: NfChain, rule: Rule): KResult<void> {
+    const t = rule.target;
+    if (t?.name === 'jump' && !this.chains.has(t.chain)) return kerr('ENOENT', ERR_NO_CHAIN);
+    return checkTarget(this.name, chain, rule);
+  }
+
+  append(chainName: string, rule: Rule): KResult<void> {
+    const c = this.getChain(chainName);
+    if (!c.ok) return c;
+    const v = this.validate(c.value, rule);
+    if (!v.ok) return v;
+    c.value.rules.push(rule);
+    c.value.changed();
+    this.exists = true;
+    return kok(undefined);
+  }
+
+  /** pos is 1-based as `iptables -I CHAIN pos`; pos = rules+1 appends. */
+  insert(chainName: string, pos: number, rule: Rule): KResult<void> {
+    const c = this.getChain(chainName);
+    if (!c.ok) return c;
+    if (pos < 1 || pos > c.value.rules.length + 1) return kerr('E2BIG', 'Index of insertion too big.');
+    const v = this.validate(c.value, rule);
+    if (!v.ok) return v;
+    c.value.rules.splice(pos - 1, 0, rule);
+    c.value.changed();
+    this.exists = true;
+    return kok(undefined);
+  }
+
+  replace(chainName: string, pos: number, rule: Rule): KResult<void> {
+    const c = this.getChain(chainName);
+    if (!c.ok) return c;
+    if (pos < 1 || pos > c.value.rules.length) return kerr('E2BIG', 'Index of replacement too big.');
+    const v = this.validate(c.value, rule);
+    if (!v.ok) return v;
+    c.value.rules[pos - 1] = rule;
+    c.value.changed();
+    this.exists = true;
+    return kok(undefined);
+  }
+
+  /** Index (0-based) of the first rule whose canonical text equals this one's, as -D/-C compare. */
+  find(chainName: string, rule: Rule): KResult<number> {
+    const c = this.getChain(chainName);
+    if (!c.ok) return c;
+    const want = ruleSpec(rule);
+    const i = c.value.rules.findIndex((r) => ruleSpec(r) === want);
+    return i < 0 ? kerr('ENOENT', ERR_BAD_RULE) : kok(i);
+  }
+
+  check(chainName: string, rule: Rule): KResult<void> {
+    const i = this.find(chainName, rule);
+    return i.ok ? kok(undefined) : i;
+  }
+
+  delete(chainName: string, which: number | Rule): KResult<void> {
+    const c = this.getChain(chainName);
+    if (!c.ok) return c;
+    let idx: number;
+    if (typeof which === 'number') {
+      if (which < 1 || which > c.value.rules.length) return kerr('E2BIG', 'Index of deletion too big.');
+      idx = which - 1;
+    } else {
+      const f = this.find(chainName, which);
+      if (!f.ok) return f;
+      idx = f.value;
+    }
+    c.value.rules.splice(idx, 1);
+    c.value.changed();
+    return kok(undefined);
+  }
+
+  newChain(name: string): KResult<void> {
+    if (this.chains.has(name)) return kerr('EEXIST', 'Chain already exists.');
+    this.chains.set(name, new NfChain(name, false));
+    this.exists = true;
+    return kok(undefined);
+  }
+
+  /**
+   * -X NAME, or every user chain without a name. iptables-nft flushes a chain before deleting it, so
+   * only references from other chains (and built-in chains themselves) make it busy (EBUSY).
+   */
+  deleteChain(name?: string): KResult<void> {
+    const victims = name === undefined ? [...this.chains.values()].filter((c) => !c.builtin).map((c) => c.name) : [name];
+    for (const v of victims) {
+      const c = this.chains.get(v);
+      if (!c) return kerr('ENOENT', ERR_NO_CHAIN);
+      if (c.builtin) return kerr('EBUSY', `CHAIN_DEL failed (Device or resource busy): chain ${v}`);
+      for (const other of this.chains.values()) {
+        if (other.name === v || (name === undefined && victims.includes(other.name))) continue;
+        if (other.rules.some((r) => r.target?.name === 'jump' && r.target.chain === v)) {
+          return kerr('EBUSY', `CHAIN_DEL failed (Device or resource busy): chain ${v}`);
+        }
+      }
+    }
+    for (const v of victims) this.chains.delete(v);
+    return kok(undefined);
+  }
+
+  flush(name?: string): KResult<void> {
+    if (name !== undefined) {
+      const c = this.getChain(name);
+      if (!c.ok) return c;
+      c.value.rules = [];
+      c.value.changed();
+      return kok(undefined);
+    }
+    for (const c of this.chains.values()) {
+      c.rules = [];
+      c.changed();
+    }
+    return kok(undefined);
+  }
+
+  zero(name?: string, ruleNum?: number): KResult<void> {
+    const chains = name === undefined ? [...this.chains.values()] : [];
+    if (name !== undefined) {
+      const c = this.getChain(name);
+      if (!c.ok) return c;
+      chains.push(c.value);
+    }
+    for (const c of chains) {
+      c.counters = { pkts: 0, bytes: 0 };
+      c.rules.forEach((r, i) => {
+        if (ruleNum === undefined || ruleNum === i + 1) r.counters = { pkts: 0, bytes: 0 };
+      });
+    }
+    return kok(undefined);
+  }
+
+  setPolicy(name: string, policy: string, counters?: Counters): KResult<void> {
+    const c = this.chains.get(name);
+    if (!c) return kerr('ENOENT', ERR_NO_CHAIN);
+    if (!c.builtin) return kerr('ENOENT', 'Bad built-in chain name.');
+    if (policy !== 'ACCEPT' && policy !== 'DROP') return kerr('EINVAL', 'Bad policy name.');
+    c.policy = policy;
+    if (counters) c.counters = { ...counters };
+    this.exists = true;
+    return kok(undefined);
+  }
+
+  renameChain(from: string, to: string): KResult<void> {
+    const c = this.chains.get(from);
+    if (!c) return kerr('ENOENT', ERR_NO_CHAIN);
+    if (this.chains.has(to)) return kerr('EEXIST', 'File exists.');
+    if (c.builtin) return kerr('EINVAL', 'Invalid argument');
+    this.chains.delete(from);
+    c.name = to;
+    this.chains.set(to, c);
+    // Jumps name their chain; the kernel follows the chain object, so every jump follows the rename.
+    for (const other of this.chains.values()) {
+      other.rules = other.rules.map((r) =>
+        r.target?.name === 'jump' && r.target.chain === from ? { ...r, target: { ...r.target, chain: to }, spec: undefined } : r,
+      );
+      other.changed();
+    }
+    return kok(undefined);
+  }
+}
+
+export class Ruleset {
+  private readonly tablesByName: Record<TableName, NfTable>;
+
+  constructor() {
+    this.tablesByName = { raw: new NfTable('raw'), mangle: new NfTable('mangle'), filter: new NfTable('filter'), nat: new NfTable('nat') };
+  }
+
+  table(name: TableName): NfTable {
+    return this.tablesByName[name];
+  }
+
+  /** Swap in a table built aside (iptables-restore's COMMIT: the whole table at once or nothing). */
+  commit(table: NfTable): void {
+    this.tablesByName[table.name] = table;
+  }
+
+  /** Tables that exist, in the order iptables-save prints them. */
+  existingTables(): NfTable[] {
+    return SAVE_ORDER.map((n) => this.tablesByName[n]).filter((t) => t.exists);
+  }
+
+  isBuiltin(table: TableName, chain: string): boolean {
+    return isBuiltinChain(table, chain);
+  }
+}
