@@ -51,8 +51,8 @@ export async function runScenario(file: string, opts: { seed?: number; timeoutMs
   const commands = splitLab(text);
   const timeoutMs = opts.timeoutMs ?? (header.timeoutSec ?? 60) * 1000;
   const [linux, podnet] = await Promise.all([
-    runOnLinux(commands, { labDir: dirname(abs), timeoutMs }),
-    runOnPodnet(text, abs, opts.seed ?? 1),
+    runOnLinux(commands, { labDir: dirname(abs), file, timeoutMs }),
+    runOnPodnet(text, { file, cwd: dirname(abs), seed: opts.seed ?? 1 }),
   ]);
   const verdicts = compareRuns(linux.steps, podnet.steps);
   const t = tally(verdicts);

@@ -7,7 +7,7 @@ import { FRESH_IPV4_CONF, namespacesUnavailable, runOnLinux, TIMED_OUT, wrapScri
 import { splitLab } from './split.js';
 
 test('wrapScript gives every command its own files and a trailing backslash cannot eat the brace', () => {
-  const s = wrapScript(splitLab('echo a \\\nb\necho c \\'), '/lab', '/out');
+  const { script: s } = wrapScript(splitLab('echo a \\\nb\necho c \\'), '/lab', '/out');
   expect(s).toContain(`} >'/out/0.out' 2>'/out/0.err'; echo $? >'/out/0.rc'`);
   expect(s).toContain(`} >'/out/1.out' 2>'/out/1.err'; echo $? >'/out/1.rc'`);
   expect(s).toContain(`cd '/lab'`);
@@ -54,8 +54,9 @@ describe.skipIf(!NS)('runOnLinux on an isolated host', () => {
       'ip link show nosuchdev',
       'false',
       'ip -o link | wc -l',
+      'nosuchcommand',
     ].join('\n');
-    const r = await runOnLinux(splitLab(lab), { labDir: dir });
+    const r = await runOnLinux(splitLab(lab), { labDir: dir, file: 'labs/x.lab' });
     expect(r.error).toBeUndefined();
     expect(r.timedOut).toBe(false);
     expect(r.steps.map((s) => [s.line, s.exitCode, s.stdout, s.stderr])).toEqual([
@@ -66,6 +67,7 @@ describe.skipIf(!NS)('runOnLinux on an isolated host', () => {
       [7, 1, '', 'Device "nosuchdev" does not exist.\n'],
       [8, 1, '', ''],
       [9, 0, '3\n', ''], // lo and the veth pair: the host is fresh
+      [10, 127, '', 'labs/x.lab: line 10: nosuchcommand: command not found\n'], // as `bash labs/x.lab` says it
     ]);
   });
 

@@ -85,23 +85,20 @@ export function namespacesUnavailable(): string | undefined {
   return probed;
 }
 
+export interface Wrapped {
+  script: string;
+  /** Wrapper line -> the lab line it was copied from, to translate bash's "FILE: line N:" back. */
+  lines: Map<number, number>;
+}
+
 /**
  * Wraps every logical command in a brace group (same shell, so variables and `cd` persist) whose
  * output and $? go to numbered files. Background jobs inherit the redirection, so what `nc -l &`
  * prints lands in its own step's files. At the end jobs are killed, as the podnet lab runner does.
  */
-export function wrapScript(commands: LogicalCommand[], labDir: string, outDir: string): string {
+export function wrapScript(commands: LogicalCommand[], labDir: string, outDir: string): Wrapped {
   const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-  const body = commands.map((c, i) =>
-    [
-      `{`,
-      // The blank line ends a stray trailing `\` continuation before it could swallow the `}`.
-      c.raw,
-      '',
-      `} >${q(join(outDir, `${i}.out`))} 2>${q(join(outDir, `${i}.err`))}; echo $? >${q(join(outDir, `${i}.rc`))}`,
-    ].join('\n'),
-  );
-  return [
+  const out: string[] = [
     'exec </dev/null',
     'export LANG=C LC_ALL=C',
     `cd ${q(labDir)} || exit 99`,
@@ -114,24 +111,54 @@ export function wrapScript(commands: LogicalCommand[], labDir: string, outDir: s
     '  fi',
     '  return $rc',
     '}',
-    ...body,
+  ];
+  const lines = new Map<number, number>();
+  commands.forEach((c, i) => {
+    out.push('{');
+    c.raw.split('\n').forEach((l, k) => {
+      out.push(l);
+      lines.set(out.length, c.line + k);
+    });
+    // The blank line ends a stray trailing `\` continuation before it could swallow the `}`.
+    out.push('', `} >${q(join(outDir, `${i}.out`))} 2>${q(join(outDir, `${i}.err`))}; echo $? >${q(join(outDir, `${i}.rc`))}`);
+  });
+  out.push(
     // Give background jobs' last output a moment to land before they are killed.
     'if [ -n "$(jobs -p)" ]; then sleep 0.2; kill $(jobs -p) 2>/dev/null; wait 2>/dev/null; fi',
     'exit 0',
     '',
-  ].join('\n');
+  );
+  return { script: out.join('\n'), lines };
+}
+
+/** bash names the script and the wrapper's line in its own errors; say what it would have said of the lab. */
+export function relabel(stderr: string, wrapperPath: string, file: string, lines: Map<number, number>): string {
+  const prefix = `${wrapperPath}: line `;
+  return stderr
+    .split('\n')
+    .map((l) => {
+      if (!l.startsWith(prefix)) return l;
+      const m = /^(\d+): /.exec(l.slice(prefix.length));
+      if (!m) return l;
+      const orig = lines.get(Number(m[1]));
+      return `${file}: line ${orig ?? m[1]}: ${l.slice(prefix.length + m[0].length)}`;
+    })
+    .join('\n');
 }
 
 export interface LinuxOptions {
   /** Folder the lab's relative paths resolve from. */
   labDir: string;
+  /** The lab's name as a user would pass it to bash; bash prefixes its own errors with it. */
+  file?: string;
   timeoutMs?: number;
 }
 
 export function runOnLinux(commands: LogicalCommand[], opts: LinuxOptions): Promise<LinuxRun> {
   const dir = mkdtempSync(join(tmpdir(), 'podnet-kernel-'));
   const script = join(dir, 'lab.sh');
-  writeFileSync(script, wrapScript(commands, opts.labDir, dir));
+  const wrapped = wrapScript(commands, opts.labDir, dir);
+  writeFileSync(script, wrapped.script);
   const timeoutMs = opts.timeoutMs ?? 60_000;
 
   return new Promise((resolve) => {
@@ -157,7 +184,10 @@ export function runOnLinux(commands: LogicalCommand[], opts: LinuxOptions): Prom
     const finish = (spawnError?: string) => {
       clearTimeout(timer);
       killAll();
-      const steps = collect(commands, dir, timedOut);
+      const steps = collect(commands, dir, timedOut).map((st) => ({
+        ...st,
+        stderr: relabel(st.stderr, script, opts.file ?? 'lab', wrapped.lines),
+      }));
       rmSync(dir, { recursive: true, force: true });
       const run: LinuxRun = { steps, timedOut };
       if (spawnError) run.error = spawnError;

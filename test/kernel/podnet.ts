@@ -11,8 +11,10 @@ export interface PodnetRun {
 }
 
 const RUNNER = '../../src/commands/shell/lab.js';
+/** Where the program table lives; the lab runner asks it which commands exist. */
+const REGISTRY = '../../src/commands/registry.js';
 
-type RunLab = (text: string, opts: { file: string; seed: number }) => unknown;
+type RunLab = (text: string, opts: { file: string; cwd: string; seed: number; lookup?: unknown }) => unknown;
 
 function describe(e: unknown): string {
   if (e instanceof Error) return e.message;
@@ -31,18 +33,32 @@ function asStep(s: unknown): Step {
   };
 }
 
-/** `runner` is the module to load runLab from; tests point it at a fake. */
-export async function runOnPodnet(text: string, file: string, seed = 1, runner = RUNNER): Promise<PodnetRun> {
+export interface PodnetOptions {
+  /** The lab's name as a user would type it (bash prefixes its own errors with it). */
+  file: string;
+  /** Folder the lab's relative paths resolve from. */
+  cwd: string;
+  seed?: number;
+  /** Modules to load runLab and the command table from; tests point them at fakes. */
+  runner?: string;
+  registry?: string;
+}
+
+export async function runOnPodnet(text: string, opts: PodnetOptions): Promise<PodnetRun> {
   let runLab: RunLab | undefined;
+  let lookup: unknown;
   try {
-    const mod = (await import(/* @vite-ignore */ runner)) as { runLab?: RunLab };
+    const mod = (await import(/* @vite-ignore */ opts.runner ?? RUNNER)) as { runLab?: RunLab };
     runLab = mod.runLab;
+    const reg = (await import(/* @vite-ignore */ opts.registry ?? REGISTRY)) as { lookupCommand?: unknown };
+    lookup = reg.lookupCommand;
   } catch (e) {
     return { steps: [], error: `podnet lab runner not available: ${describe(e)}` };
   }
   if (typeof runLab !== 'function') return { steps: [], error: 'podnet lab runner does not export runLab' };
+  if (typeof lookup !== 'function') return { steps: [], error: 'podnet command registry does not export lookupCommand' };
   try {
-    let r = (await runLab(text, { file, seed })) as Record<string, unknown> | undefined;
+    let r = (await runLab(text, { file: opts.file, cwd: opts.cwd, seed: opts.seed ?? 1, lookup })) as Record<string, unknown> | undefined;
     // Accept both a bare value and the house Result shape.
     if (r && 'ok' in r) {
       if (r.ok === false) return { steps: [], error: describe(r.error) };

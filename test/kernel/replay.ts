@@ -68,12 +68,12 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`=== ${file}\n`);
     if (flags.has('--linux') || flags.has('--twice')) {
       const cmds = splitLab(text);
-      const a = await runOnLinux(cmds, { labDir: dirname(abs) });
+      const a = await runOnLinux(cmds, { labDir: dirname(abs), file });
       if (a.error) process.stdout.write(`linux side could not run: ${a.error}\n`);
       if (a.timedOut) process.stdout.write('linux side ran out of time\n');
       if (flags.has('--linux')) printLinux(a.steps);
       if (flags.has('--twice')) {
-        const b = await runOnLinux(cmds, { labDir: dirname(abs) });
+        const b = await runOnLinux(cmds, { labDir: dirname(abs), file });
         const fa = fingerprint(a.steps);
         const fb = fingerprint(b.steps);
         let same = fa.length === fb.length;
