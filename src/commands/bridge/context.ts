@@ -8,4 +8,5 @@ export interface BridgeCtx {
   details: number;
   stats: number;
   oneline: boolean;
+  json: boolean;
 }

@@ -2,6 +2,7 @@
 import type { FdbInfo, FdbRequest } from '../../kernel/api.js';
 import { Args, Out, duparg2, incomplete, invarg, matches, nodev, unsupported } from '../ip/args.js';
 import { looseIpv4 } from '../ip/addrs.js';
+import { jsonLine } from '../ip/linkfmt.js';
 import type { BridgeCtx } from './context.js';
 import { BRIDGE_FDB_USAGE } from './usage.js';
 
@@ -136,6 +137,19 @@ export function renderFdb(f: FdbInfo, showDev: boolean): string {
   return s + '\n';
 }
 
+function fdbJson(f: FdbInfo, showDev: boolean): Record<string, unknown> {
+  const j: Record<string, unknown> = { mac: f.mac };
+  if (showDev) j.ifname = f.dev;
+  if (f.dst) j.dst = f.dst;
+  if (f.vlan) j.vlan = f.vlan;
+  if (f.port) j.port = f.port;
+  if (f.vni !== undefined) j.vni = f.vni;
+  j.flags = f.self ? ['self'] : [];
+  if (f.master) j.master = f.master;
+  j.state = f.state === 'dynamic' ? '' : f.state;
+  return j;
+}
+
 function fdbShow(ctx: BridgeCtx, argv: string[]): number {
   const o = ctx.out;
   const a = new Args(argv);
@@ -179,6 +193,10 @@ function fdbShow(ctx: BridgeCtx, argv: string[]): number {
   const list = ctx.nl
     .fdbList({ ...(filterDev !== undefined ? { dev: filterDev } : {}), ...(br !== undefined ? { br } : {}) })
     .filter((f) => (filterDev === undefined || f.dev === filterDev) && (!dynamicOnly || f.state !== 'permanent') && (!stateFilter || stateFilter.includes(f.state)));
+  if (ctx.json) {
+    o.out(jsonLine(list.map((f) => fdbJson(f, filterDev === undefined))));
+    return 0;
+  }
   for (const f of list) o.out(renderFdb(f, filterDev === undefined));
   return 0;
 }

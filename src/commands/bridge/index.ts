@@ -34,6 +34,7 @@ function run(argv: string[], exec: Parameters<Command>[1], o: Out): number {
   let details = 0;
   let stats = 0;
   let oneline = false;
+  let json = false;
   let i = 0;
   const usage = (): number => help({ out: o } as BridgeCtx, []);
   while (i < argv.length) {
@@ -73,10 +74,12 @@ function run(argv: string[], exec: Parameters<Command>[1], o: Out): number {
         return 255;
       }
       netns = v;
-    } else if (/^-c(o(l(o(r)?)?)?)?(=.*)?$/.test(opt) || matches(opt, '-compressvlans') || matches(opt, '-force') || matches(opt, '-pretty')) {
+    } else if (/^-c(o(l(o(r)?)?)?)?(=.*)?$/.test(opt) || matches(opt, '-compressvlans') || matches(opt, '-force')) {
       // Colour, VLAN compression and batch forcing do not change what podnet prints.
     } else if (matches(opt, '-json')) {
-      return unsupported(o, 'bridge -json');
+      json = true;
+    } else if (matches(opt, '-pretty')) {
+      return unsupported(o, 'bridge -pretty');
     } else if (matches(opt, '-batch')) {
       return unsupported(o, 'bridge -batch');
     } else {
@@ -88,6 +91,7 @@ function run(argv: string[], exec: Parameters<Command>[1], o: Out): number {
   const rest = argv.slice(i);
   if (rest.length === 0) return usage();
   if (stats) return unsupported(o, 'bridge -statistics');
+  if (json && details) return unsupported(o, 'bridge -json -details');
   const word = rest[0]!;
   const entry = OBJECTS.find(([name]) => matches(word, name));
   if (!entry) {
@@ -99,7 +103,7 @@ function run(argv: string[], exec: Parameters<Command>[1], o: Out): number {
     o.err(`Cannot open network namespace "${netns ?? ''}": No such file or directory\n`);
     return 255;
   }
-  return entry[1]({ out: o, nl: nl.value, details, stats, oneline }, rest.slice(1));
+  return entry[1]({ out: o, nl: nl.value, details, stats, oneline, json }, rest.slice(1));
 }
 
 export const bridge: Command = (argv, ctx): ExecResult => {

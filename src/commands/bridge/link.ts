@@ -1,7 +1,7 @@
 /** `bridge link [show]` and `bridge link set`: bridge ports and their flags (brlink_show/brlink_modify). */
 import type { BridgePortInfo, LinkInfo } from '../../kernel/api.js';
 import { Args, Out, duparg, incomplete, matches, nodev, unsupported } from '../ip/args.js';
-import { formatFlags, nameAndLink } from '../ip/linkfmt.js';
+import { flagList, formatFlags, jsonLine, nameAndLink } from '../ip/linkfmt.js';
 import type { BridgeCtx } from './context.js';
 import { BR_FAIL } from './fdb.js';
 import { BRIDGE_LINK_USAGE } from './usage.js';
@@ -23,6 +23,23 @@ export function renderBridgeLink(l: LinkInfo, details: number, nl: string): stri
   return s + '\n';
 }
 
+function bridgeLinkJson(l: LinkInfo): Record<string, unknown> {
+  const j: Record<string, unknown> = { ifindex: l.ifindex };
+  const remote = l.link !== undefined && (l.link.netnsId !== undefined || l.link.netnsName !== undefined);
+  if (l.link) {
+    if (remote || l.link.name === undefined) j.link_index = l.link.ifindex;
+    else j.link = l.link.name;
+  }
+  j.ifname = l.name;
+  j.flags = flagList(l.flags);
+  j.mtu = l.mtu;
+  if (l.master) j.master = l.master;
+  j.state = l.brport!.state;
+  j.priority = l.brport!.priority;
+  j.cost = l.brport!.cost;
+  return j;
+}
+
 function show(ctx: BridgeCtx, argv: string[]): number {
   const o = ctx.out;
   const a = new Args(argv);
@@ -41,10 +58,12 @@ function show(ctx: BridgeCtx, argv: string[]): number {
     return BR_FAIL;
   }
   const nl = ctx.oneline ? '\\' : '\n';
-  for (const l of ctx.nl.linkList()) {
-    if (!l.brport || (dev !== undefined && l.name !== dev)) continue;
-    o.out(renderBridgeLink(l, ctx.details, nl));
+  const ports = ctx.nl.linkList().filter((l) => l.brport && (dev === undefined || l.name === dev));
+  if (ctx.json) {
+    o.out(jsonLine(ports.map(bridgeLinkJson)));
+    return 0;
   }
+  for (const l of ports) o.out(renderBridgeLink(l, ctx.details, nl));
   return 0;
 }
 

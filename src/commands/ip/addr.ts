@@ -6,7 +6,7 @@ import type { AddrInfo, AddrScope, LinkInfo } from '../../kernel/api.js';
 import { Args, EXIT_FAIL, EXIT_USAGE, duparg, duparg2, incomplete, invarg, kfail, matches, nodev, unsupported, type Out } from './args.js';
 import { broadcastOf, looseIpv4, loosePrefix, networkOf, within } from './addrs.js';
 import type { IpCtx } from './context.js';
-import { renderLinkBrief, renderLinkHeader } from './linkfmt.js';
+import { jsonLine, linkBriefJson, linkJson, renderLinkBrief, renderLinkHeader } from './linkfmt.js';
 import { ADDR_USAGE, LINK_USAGE } from './usage.js';
 
 function linkHelp(o: Out): number {
@@ -204,6 +204,24 @@ export function renderAddr(a: AddrInfo, oneline: boolean): string {
   return s;
 }
 
+const INFINITY_LIFE_TIME = 4294967295;
+
+/** One addr_info entry of `ip -j addr`. */
+export function addrJson(a: AddrInfo): Record<string, unknown> {
+  const j: Record<string, unknown> = { family: a.family, local: a.local };
+  if (a.peer && a.peer !== a.local) j.address = a.peer;
+  j.prefixlen = a.prefixLen;
+  if (a.broadcast) j.broadcast = a.broadcast;
+  j.scope = a.scope;
+  if (a.secondary) j.secondary = true;
+  if (a.validLft !== 'forever') j.dynamic = true;
+  if (a.noprefixroute) j.noprefixroute = true;
+  j.label = a.label;
+  j.valid_life_time = a.validLft === 'forever' ? INFINITY_LIFE_TIME : a.validLft;
+  j.preferred_life_time = a.preferredLft === 'forever' ? INFINITY_LIFE_TIME : a.preferredLft;
+  return j;
+}
+
 interface ListFilter {
   dev?: string;
   up: boolean;
@@ -346,6 +364,18 @@ export function listAddrOrLink(ctx: IpCtx, argv: string[], mode: { doLink: boole
   }
 
   const opts = ctx.opts;
+  if (opts.json) {
+    const arr = links.map((l) => {
+      const j = opts.brief ? linkBriefJson(l, family === 'link') : linkJson(l, { doLink: mode.doLink, family, details: opts.details });
+      if (family !== 'link') {
+        const mine = f.up && !l.flags.includes('UP') ? [] : addrs.filter((x) => x.ifindex === l.ifindex);
+        j.addr_info = mine.map((x) => (opts.brief ? { local: x.local, prefixlen: x.prefixLen } : addrJson(x)));
+      }
+      return j;
+    });
+    o.out(jsonLine(arr));
+    return 0;
+  }
   const nl = opts.oneline ? '\\' : '\n';
   const noLink = family !== 'link' && opts.oneline && !opts.brief;
   for (const l of links) {

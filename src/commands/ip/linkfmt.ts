@@ -103,3 +103,58 @@ export function renderLinkBrief(l: LinkInfo, withLinkLayer: boolean): string {
   if (withLinkLayer) s += `${l.address} ${formatFlags(l.flags)} \n`;
   return s;
 }
+
+/** The flag names in print order, as the JSON "flags" array lists them. */
+export function flagList(flags: readonly LinkFlag[]): string[] {
+  const set = new Set(flags);
+  return FLAG_ORDER.filter((f) => set.has(f));
+}
+
+/** The link part of `ip -j link` / `ip -j addr` objects, keys in print_linkinfo()'s order. */
+export function linkJson(l: LinkInfo, o: { doLink: boolean; family: IpOptions['family']; details: number }): Record<string, unknown> {
+  const j: Record<string, unknown> = { ifindex: l.ifindex };
+  const remote = l.link !== undefined && (l.link.netnsId !== undefined || l.link.netnsName !== undefined);
+  if (l.link) {
+    if (remote || l.link.name === undefined) j.link_index = l.link.ifindex;
+    else j.link = l.link.name;
+  }
+  j.ifname = l.name;
+  j.flags = flagList(l.flags);
+  j.mtu = l.mtu;
+  j.qdisc = l.qdisc;
+  if (l.master) j.master = l.master;
+  j.operstate = l.operstate;
+  if (o.doLink) j.linkmode = 'DEFAULT';
+  j.group = l.group;
+  if (l.txqlen) j.txqlen = l.txqlen;
+  if (o.family === 'any' || o.family === 'link' || o.details) {
+    j.link_type = l.linkType;
+    j.address = l.address;
+    if (l.broadcast) j.broadcast = l.broadcast;
+  }
+  if (l.link?.netnsId !== undefined) j.link_netnsid = l.link.netnsId;
+  if ((o.doLink || o.details) && l.alias) j.ifalias = l.alias;
+  return j;
+}
+
+/** `ip -br -j`: the brief object (name/state, plus MAC and flags for links). */
+export function linkBriefJson(l: LinkInfo, withLinkLayer: boolean): Record<string, unknown> {
+  const j: Record<string, unknown> = {};
+  const remote = l.link !== undefined && (l.link.netnsId !== undefined || l.link.netnsName !== undefined);
+  if (l.link) {
+    if (remote || l.link.name === undefined) j.link_index = l.link.ifindex;
+    else j.link = l.link.name;
+  }
+  j.ifname = l.name;
+  j.operstate = l.operstate;
+  if (withLinkLayer) {
+    j.address = l.address;
+    j.flags = flagList(l.flags);
+  }
+  return j;
+}
+
+/** iproute2's json_writer output without -p: one compact line. */
+export function jsonLine(v: unknown): string {
+  return `${JSON.stringify(v)}\n`;
+}

@@ -4,6 +4,7 @@ import { Args, EXIT_FAIL, EXIT_USAGE, duparg, duparg2, incomplete, invarg, kfail
 import { getAddr, getPrefix } from './addr.js';
 import { formatMac, parseLladdr, within } from './addrs.js';
 import type { IpCtx } from './context.js';
+import { jsonLine } from './linkfmt.js';
 import { NEIGH_USAGE } from './usage.js';
 
 const NUD_BITS: Record<NeighState, number> = { NONE: 0, INCOMPLETE: 0x01, REACHABLE: 0x02, STALE: 0x04, DELAY: 0x08, PROBE: 0x10, FAILED: 0x20, NOARP: 0x40, PERMANENT: 0x80 };
@@ -190,6 +191,21 @@ function showOrFlush(ctx: IpCtx, argv: string[], flush: boolean): number {
       const r = ctx.nl.neighDel({ dst: n.dst, dev: n.dev, ...(n.proxy ? { proxy: true } : {}) });
       if (!r.ok) return kfail(o, r.error);
     }
+    return 0;
+  }
+  if (ctx.opts.json) {
+    o.out(
+      jsonLine(
+        list.map((n) => ({
+          dst: n.dst,
+          ...(filterDev === undefined ? { dev: n.dev } : {}),
+          ...(n.lladdr ? { lladdr: n.lladdr } : {}),
+          ...(n.router ? { router: null } : {}),
+          ...(n.proxy ? { proxy: null } : {}),
+          ...(n.state !== 'NONE' ? { state: [n.state] } : {}),
+        })),
+      ),
+    );
     return 0;
   }
   for (const n of list) o.out(renderNeigh(n, filterDev === undefined));

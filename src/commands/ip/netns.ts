@@ -2,6 +2,7 @@
 import { ERRNO } from '../../kernel/errno.js';
 import { EXIT_FAIL, EXIT_USAGE, matches, unsupported, type Out } from './args.js';
 import type { IpCtx } from './context.js';
+import { jsonLine } from './linkfmt.js';
 import { NETNS_USAGE } from './usage.js';
 
 function usage(o: Out): number {
@@ -17,6 +18,10 @@ function invalidName(s: string): boolean {
 function list(ctx: IpCtx): number {
   // /run/netns is a tmpfs and readdir() there yields the newest entry first.
   const entries = [...ctx.exec.host.netnsList()].reverse();
+  if (ctx.opts.json) {
+    ctx.out.out(jsonLine(entries.map((e) => (e.id !== undefined ? { name: e.name, id: e.id } : { name: e.name }))));
+    return 0;
+  }
   for (const e of entries) ctx.out.out(e.id !== undefined ? `${e.name} (id: ${e.id})\n` : `${e.name}\n`);
   return 0;
 }

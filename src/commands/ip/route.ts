@@ -8,6 +8,7 @@ import { getAddr, getPrefix } from './addr.js';
 import { within } from './addrs.js';
 import type { IpCtx } from './context.js';
 import { TABLE_LOCAL, TABLE_MAIN, protoA2n, scopeA2n, tableA2n, tableN2a, typeA2n } from './rtnames.js';
+import { jsonLine } from './linkfmt.js';
 import { ROUTE_USAGE } from './usage.js';
 
 function usage(o: Out): number {
@@ -304,6 +305,30 @@ export function renderRoute(r: RouteInfo, f: RouteFilter, details: number, nl: s
   return s + '\n';
 }
 
+/** print_route() in JSON context: same fields, iproute2's key names. */
+export function routeJson(r: RouteInfo, f: RouteFilter, details: number): Record<string, unknown> {
+  const j: Record<string, unknown> = {};
+  if (r.type !== 'unicast' || details > 0) j.type = r.type;
+  j.dst = fmtDst(r.dst, r.dstLen);
+  if (r.tos && f.tos === undefined) j.tos = hex2(r.tos);
+  if (r.gateway && !(f.via && f.via.len === 32)) j.gateway = r.gateway;
+  if (r.dev && f.oif === undefined) j.dev = r.dev;
+  if (r.table && (r.table !== TABLE_MAIN || details > 0) && !f.tableSet) j.table = tableN2a(r.table);
+  if ((r.proto !== 'boot' || details > 0) && f.proto === undefined) j.protocol = r.proto;
+  if ((r.scope !== 'global' || details > 0) && f.scope === undefined) j.scope = r.scope;
+  if (r.prefsrc && !(f.src && f.src.len === 32)) j.prefsrc = r.prefsrc;
+  if (r.metric && f.metric === undefined) j.metric = r.metric;
+  const flags: string[] = [];
+  if (r.onlink) flags.push('onlink');
+  if (r.linkdown) flags.push('linkdown');
+  j.flags = flags;
+  if (r.mtu) j.metrics = [{ mtu: r.mtu }];
+  if (r.nexthops?.length) {
+    j.nexthops = r.nexthops.map((nh) => ({ ...(nh.gateway ? { gateway: nh.gateway } : {}), dev: nh.dev ?? '', weight: nh.weight ?? 1, flags: nh.onlink ? ['onlink'] : [] }));
+  }
+  return j;
+}
+
 function listRoutes(ctx: IpCtx, argv: string[], flush: boolean): number {
   const o = ctx.out;
   if (flush && argv.length === 0) {
@@ -414,6 +439,10 @@ function listRoutes(ctx: IpCtx, argv: string[], flush: boolean): number {
     }
     return 0;
   }
+  if (ctx.opts.json) {
+    o.out(jsonLine(routes.map((r) => routeJson(r, f, ctx.opts.details))));
+    return 0;
+  }
   const nl = ctx.opts.oneline ? '\\' : '\n';
   for (const r of routes) o.out(renderRoute(r, f, ctx.opts.details, nl));
   return 0;
@@ -501,6 +530,24 @@ function routeGet(ctx: IpCtx, argv: string[]): number {
   if (oif !== undefined && !ctx.nl.linkGet(oif)) return nodev(o, oif);
   const r = ctx.nl.routeGet({ dst, ...(from ? { from } : {}), ...(iif ? { iif } : {}), ...(oif ? { oif } : {}), ...(mark !== undefined ? { mark } : {}), ...(tos !== undefined ? { tos } : {}) });
   if (!r.ok) return kfail(o, r.error);
+  if (ctx.opts.json) {
+    const g = r.value;
+    const j: Record<string, unknown> = {};
+    if (g.type !== 'unicast') j.type = g.type;
+    j.dst = g.dst;
+    if (from) j.from = from;
+    if (g.gateway) j.gateway = g.gateway;
+    if (g.dev) j.dev = g.dev;
+    if (g.table && g.table !== TABLE_MAIN) j.table = tableN2a(g.table);
+    if (g.src) j.prefsrc = g.src;
+    j.flags = [];
+    if (g.uid !== undefined) j.uid = g.uid;
+    j.cache = g.cacheFlags ?? [];
+    if (g.mtu) j.metrics = [{ mtu: g.mtu }];
+    if (g.iif) j.iif = g.iif;
+    o.out(jsonLine([j]));
+    return 0;
+  }
   o.out(renderRouteGet(r.value, { ...(from ? { from } : {}) }, ctx.opts.oneline ? '\\' : '\n'));
   return 0;
 }

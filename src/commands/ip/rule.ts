@@ -5,6 +5,7 @@ import { getPrefix } from './addr.js';
 import type { IpCtx } from './context.js';
 import { validIfname } from './link.js';
 import { TABLE_MAIN, tableA2n, tableN2a } from './rtnames.js';
+import { jsonLine } from './linkfmt.js';
 import { RULE_USAGE } from './usage.js';
 
 function usage(o: Out): number {
@@ -27,6 +28,28 @@ export function renderRule(r: RuleInfo): string {
     if (r.table) s += ` lookup ${tableN2a(r.table)}`;
   } else s += ` ${r.action}`;
   return s + '\n';
+}
+
+export function ruleJson(r: RuleInfo): Record<string, unknown> {
+  const j: Record<string, unknown> = { priority: r.priority };
+  if (r.from !== undefined) {
+    j.src = r.from;
+    if (r.fromLen !== undefined && r.fromLen !== 32) j.srclen = r.fromLen;
+  } else j.src = 'all';
+  if (r.to !== undefined) {
+    j.dst = r.to;
+    if (r.toLen !== undefined && r.toLen !== 32) j.dstlen = r.toLen;
+  }
+  if (r.fwmark !== undefined || r.fwmask !== undefined) {
+    j.fwmark = `0x${(r.fwmark ?? 0).toString(16)}`;
+    if (r.fwmask !== undefined && r.fwmask !== 0xffffffff) j.fwmask = `0x${r.fwmask.toString(16)}`;
+  }
+  if (r.iif) j.iif = r.iif;
+  if (r.oif) j.oif = r.oif;
+  if (r.action === 'lookup') {
+    if (r.table) j.table = tableN2a(r.table);
+  } else j.action = r.action;
+  return j;
 }
 
 function ruleModify(ctx: IpCtx, argv: string[], add: boolean): number {
@@ -111,6 +134,10 @@ function ruleModify(ctx: IpCtx, argv: string[], add: boolean): number {
 
 function ruleList(ctx: IpCtx, argv: string[]): number {
   if (argv.length) return unsupported(ctx.out, 'ip rule show with selectors');
+  if (ctx.opts.json) {
+    ctx.out.out(jsonLine(ctx.nl.ruleList().map(ruleJson)));
+    return 0;
+  }
   for (const r of ctx.nl.ruleList()) ctx.out.out(renderRule(r));
   return 0;
 }

@@ -107,7 +107,9 @@ export class FakeNetlink implements Netlink {
     return this.mut('fdbDel', [req], undefined);
   }
   fdbList(filter?: { dev?: string; br?: string }) {
-    return this.state.fdb.filter((f) => (!filter?.dev || f.dev === filter.dev) && (!filter?.br || f.master === filter.br || f.dev === filter.br));
+    // As the kernel's dump with NDA_MASTER: the bridge's own entries and every entry on its ports.
+    const onBridge = (f: FdbInfo) => f.dev === filter?.br || f.master === filter?.br || this.linkGet(f.dev)?.master === filter?.br;
+    return this.state.fdb.filter((f) => (!filter?.dev || f.dev === filter.dev) && (!filter?.br || onBridge(f)));
   }
   sysctlGet(key: string): KResult<string> {
     const k = key.replace(/\//g, '.');
