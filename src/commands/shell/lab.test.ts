@@ -100,6 +100,21 @@ describe('runLab', () => {
     ]);
   });
 
+  it('supports $!, kill and wait for background jobs', () => {
+    const started: { killed: boolean; until: number }[] = [];
+    const srv: Command = (argv, ctx) => {
+      const st = { killed: false, until: Number(argv[1] ?? Infinity) };
+      started.push(st);
+      ctx.registerJob({ command: 'srv', stdout: () => '', stderr: () => '', running: () => !st.killed && ctx.world.now() < st.until, kill: () => void (st.killed = true) });
+      return result(0);
+    };
+    const r = lab('srv &\nP=$!\nsrv 500 &\nwait $!\nkill $P; kill %2; kill 4242\necho $P\n', { srv });
+    expect(r.world.now()).toBeGreaterThanOrEqual(500);
+    expect(started[0]!.killed).toBe(true);
+    expect(r.steps[4]).toMatchObject({ exitCode: 1, stderr: 'lab.sh: line 5: kill: %2: no such job\nlab.sh: line 5: kill: (4242) - No such process\n' });
+    expect(r.steps[5]!.stdout).toBe('1000\n');
+  });
+
   it('attaches trace events to the step during which they happened', () => {
     const probe: Command = (_argv, ctx) => {
       (ctx.world as ReturnType<typeof fakeWorld>).emitTrace({ host: 'host', netns: '(root)', dev: 'lo', stage: 'tx', verdict: 'ok', detail: 'sent' });

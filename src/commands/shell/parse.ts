@@ -304,14 +304,14 @@ class Lexer {
       }
       const inner = this.src.slice(this.pos + 2, end);
       while (this.pos <= end) this.advance();
-      if (NAME_RE.test(inner) || inner === '?') return { t: 'var', name: inner, q: quoted };
+      if (NAME_RE.test(inner) || inner === '?' || inner === '!') return { t: 'var', name: inner, q: quoted };
       note(`parameter expansion \${${inner.slice(0, 40)}}`);
       return { t: 'lit', s: '', q: quoted };
     }
-    if (n === '?') {
+    if (n === '?' || n === '!') {
       this.advance();
       this.advance();
-      return { t: 'var', name: '?', q: quoted };
+      return { t: 'var', name: n, q: quoted };
     }
     if (/[A-Za-z_]/.test(n)) {
       this.advance();
@@ -319,7 +319,7 @@ class Lexer {
       while (/[A-Za-z0-9_]/.test(this.peek())) name += this.advance();
       return { t: 'var', name, q: quoted };
     }
-    if (/[0-9#@*$!-]/.test(n) && n !== '') {
+    if (/[0-9#@*$-]/.test(n) && n !== '') {
       note(`special parameter $${n}`);
       this.advance();
       this.advance();

@@ -30,6 +30,8 @@ export interface ShellState {
   vars: Record<string, string>;
   status: number;
   errexit: boolean;
+  /** Background jobs this shell started, with the pid `$!` gave for them. */
+  jobs?: { pid: number; job: Job }[];
   /** Set by `exit`: the script stops with this status. */
   exited?: number;
 }
@@ -40,7 +42,11 @@ export interface ItemResult extends ExecResult {
 }
 
 /** Builtins that print bash-prefixed errors ("FILE: line N: echo: write error: ..."). */
-const BASH_BUILTINS = new Set(['echo', 'printf', 'true', 'false', ':', 'export', 'unset', 'set', 'exit', 'cd']);
+const BASH_BUILTINS = new Set(['echo', 'printf', 'true', 'false', ':', 'export', 'unset', 'set', 'exit', 'cd', 'wait', 'kill']);
+/** `wait` for a job that never ends would hang bash; podnet gives up after this much virtual time. */
+const WAIT_LIMIT_MS = 60_000;
+/** Pids `$!` hands out; real ones differ, so labs should not print them. */
+const FIRST_PID = 1000;
 const PROGRAM_DIRS = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
 
 /** Commands a Linux lab box really has but podnet does not model: refusing them beats "command not found". */
@@ -48,8 +54,8 @@ const KNOWN_UNMODELLED = new Set([
   'iptables', 'iptables-save', 'iptables-restore', 'ip6tables', 'nft', 'ipset', 'ipvsadm', 'conntrack', 'tcpdump', 'tshark',
   'curl', 'wget', 'arp', 'route', 'ifconfig', 'brctl', 'ethtool', 'ss', 'netstat', 'modprobe', 'lsmod', 'test', '[', '[[',
   'awk', 'sed', 'xargs', 'cp', 'mv', 'ln', 'chmod', 'chown', 'find', 'seq', 'uniq', 'nslookup', 'dig', 'host', 'traceroute',
-  'tracepath', 'arping', 'socat', 'python3', 'python', 'perl', 'docker', 'kubectl', 'crictl', 'systemctl', 'ps', 'kill',
-  'wait', 'source', '.', 'cd', 'read', 'eval', 'exec', 'trap', 'timeout', 'env', 'which', 'type', 'hostname', 'date', 'id',
+  'tracepath', 'arping', 'socat', 'python3', 'python', 'perl', 'docker', 'kubectl', 'crictl', 'systemctl', 'ps',
+  'source', '.', 'cd', 'read', 'eval', 'exec', 'trap', 'timeout', 'env', 'which', 'type', 'hostname', 'date', 'id',
   'jq', 'dd', 'od', 'hexdump', 'xxd', 'base64', 'md5sum', 'sha256sum', 'stat', 'readlink', 'basename', 'dirname', 'tac',
   'rev', 'paste', 'join', 'comm', 'diff', 'expr', 'bc', 'nsenter', 'unshare', 'mount', 'umount', 'bpftool', 'tc',
 ]);
@@ -100,6 +106,7 @@ function runAndOr(list: AndOrList, state: ShellState, env: ShellEnv, where: (l: 
   if (list.background) {
     // `cmd &` always succeeds at once in bash; the job's own output is collected by the lab.
     state.status = 0;
+    state.vars['!'] = String(FIRST_PID + (state.jobs?.length ?? 0) - 1);
     return { exitCode: 0, stdout: out, stderr: err, exempt: true };
   }
   return { exitCode: state.status, stdout: out, stderr: err, exempt };
@@ -131,7 +138,7 @@ export function expandWord(w: Word, vars: Record<string, string>, status: number
       if (p.q || p.s !== '') live = true;
       continue;
     }
-    const v = p.name === '?' ? String(status) : (vars[p.name] ?? '');
+    const v = special(p.name, vars, status);
     if (p.q) {
       cur += v;
       live = true;
@@ -154,18 +161,22 @@ export function expandWord(w: Word, vars: Record<string, string>, status: number
   return fields;
 }
 
+/** A variable's value; `$?` is the last status, `$!` the last background pid. */
+function special(name: string, vars: Record<string, string>, status: number): string {
+  return name === '?' ? String(status) : (vars[name] ?? '');
+}
+
 /** A word where bash allows exactly one field (assignment values, redirection targets): no splitting. */
 function expandOne(w: Word, vars: Record<string, string>, status: number): string {
-  return w.parts.map((p) => (p.t === 'lit' ? p.s : p.name === '?' ? String(status) : (vars[p.name] ?? ''))).join('');
+  return w.parts.map((p) => (p.t === 'lit' ? p.s : special(p.name, vars, status))).join('');
 }
 
 /** Here-document bodies expand $NAME, ${NAME}, $? and honour \$ \\ \` unless the delimiter was quoted. */
 function expandHeredoc(body: string, vars: Record<string, string>, status: number): string {
-  return body.replace(/\\([$`\\])|\\\n|\$\{([A-Za-z_][A-Za-z0-9_]*|\?)\}|\$([A-Za-z_][A-Za-z0-9_]*|\?)/g, (m, esc: string, braced: string, bare: string) => {
+  return body.replace(/\\([$`\\])|\\\n|\$\{([A-Za-z_][A-Za-z0-9_]*|[?!])\}|\$([A-Za-z_][A-Za-z0-9_]*|[?!])/g, (m, esc: string, braced: string, bare: string) => {
     if (esc) return esc;
     if (m === '\\\n') return '';
-    const name = braced ?? bare;
-    return name === '?' ? String(status) : (vars[name] ?? '');
+    return special(braced ?? bare, vars, status);
   });
 }
 
@@ -215,7 +226,7 @@ function runSimple(
     } else if (cmd === 'unmodelled') {
       r = result(127, '', `podnet: unsupported: line ${c.line}: ${name} is not modelled\n`);
     } else {
-      const ctx = makeContext(env, { ...state.vars, ...Object.fromEntries(assigns) }, stdin, background);
+      const ctx = makeContext(env, { ...state.vars, ...Object.fromEntries(assigns) }, stdin, background, state);
       r = safeRun(cmd, argv, ctx);
     }
   }
@@ -294,7 +305,7 @@ function resolveCommand(name: string, lookup: Lookup): Command | 'not-found' | '
   return inBin && KNOWN_UNMODELLED.has(base) ? 'unmodelled' : 'not-found';
 }
 
-export function makeContext(env: ShellEnv, vars: Record<string, string>, stdin: string, background: boolean): ExecContext {
+export function makeContext(env: ShellEnv, vars: Record<string, string>, stdin: string, background: boolean, state?: ShellState): ExecContext {
   const ctx: ExecContext = {
     world: env.world,
     host: env.host,
@@ -305,7 +316,10 @@ export function makeContext(env: ShellEnv, vars: Record<string, string>, stdin: 
     stdin,
     background,
     exec: (argv, inner) => execArgv(argv, inner, env.lookup),
-    registerJob: (job) => env.registerJob(job),
+    registerJob: (job) => {
+      if (state) (state.jobs ??= []).push({ pid: FIRST_PID + state.jobs.length, job });
+      env.registerJob(job);
+    },
   };
   return ctx;
 }
@@ -336,6 +350,23 @@ function runBuiltin(argv: string[], state: ShellState, env: ShellEnv, at: string
   switch (name) {
     case ':':
       return result(0);
+    case 'wait': {
+      const all = state.jobs ?? [];
+      const jobs = all.filter((j, i) => args.length === 0 || args.includes(String(j.pid)) || args.includes(`%${i + 1}`));
+      env.world.runUntil(() => jobs.every((j) => !j.job.running()), WAIT_LIMIT_MS);
+      return result(0);
+    }
+    case 'kill': {
+      let errs = '';
+      for (const a of args) {
+        if (a.startsWith('-')) continue;
+        const all = state.jobs ?? [];
+        const j = a.startsWith('%') ? all[Number(a.slice(1)) - 1] : all.find((x) => String(x.pid) === a);
+        if (!j || !j.job.running()) errs += a.startsWith('%') ? `${at}kill: ${a}: no such job\n` : `${at}kill: (${a}) - No such process\n`;
+        else j.job.kill();
+      }
+      return result(errs ? 1 : 0, '', errs);
+    }
     case 'export':
       for (const a of args) {
         const eq = a.indexOf('=');
