@@ -288,3 +288,26 @@ describe('ip link add/set', () => {
     expect(r.stderr).toMatch(/^podnet: unsupported: /);
   });
 });
+
+describe('ip -d link', () => {
+  it('prints the veth and loopback detail lines like the reference machine', () => {
+    expect(red().run('-n red -d link').stdout).toBe(
+      '1: lo: <LOOPBACK> mtu 65536 qdisc noop state DOWN mode DEFAULT group default qlen 1000\n' +
+        '    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00 promiscuity 0  allmulti 0 minmtu 0 maxmtu 0 addrgenmode eui64 numtxqueues 1 numrxqueues 1 gso_max_size 65536 gso_max_segs 65535 tso_max_size 524280 tso_max_segs 65535 gro_max_size 65536 \n' +
+        '3: veth-red@if2: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue state UP mode DEFAULT group default qlen 1000\n' +
+        '    link/ether 66:43:c0:f0:89:15 brd ff:ff:ff:ff:ff:ff link-netns blue promiscuity 0  allmulti 0 minmtu 68 maxmtu 65535 \n' +
+        '    veth addrgenmode eui64 numtxqueues 2 numrxqueues 2 gso_max_size 65536 gso_max_segs 65535 tso_max_size 524280 tso_max_segs 65535 gro_max_size 65536 \n',
+    );
+  });
+  it('prints a vxlan device like flannel.1', () => {
+    const vx: LinkInfo = {
+      ...vethRed, ifindex: 7, name: 'vxlan0', kind: 'vxlan', flags: ['BROADCAST', 'MULTICAST'], qdisc: 'noop', operstate: 'DOWN', address: 'de:bf:63:3c:eb:9c', link: undefined,
+      vxlan: { id: 42, local: '10.0.0.1', dstport: 4789, learning: false, proxy: false, l2miss: false, l3miss: false, ttl: 0, tos: 0, udpcsum: true },
+    };
+    expect(red({ links: [vx] }).run('-n red -d link show vxlan0').stdout).toBe(
+      '7: vxlan0: <BROADCAST,MULTICAST> mtu 1500 qdisc noop state DOWN mode DEFAULT group default qlen 1000\n' +
+        '    link/ether de:bf:63:3c:eb:9c brd ff:ff:ff:ff:ff:ff promiscuity 0  allmulti 0 minmtu 68 maxmtu 65535 \n' +
+        '    vxlan id 42 local 10.0.0.1 srcport 0 0 dstport 4789 nolearning ttl auto ageing 300 udpcsum noudp6zerocsumtx noudp6zerocsumrx addrgenmode eui64 numtxqueues 1 numrxqueues 1 gso_max_size 65536 gso_max_segs 65535 tso_max_size 65536 tso_max_segs 65535 gro_max_size 65536 \n',
+    );
+  });
+});

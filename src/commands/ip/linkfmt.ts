@@ -60,17 +60,29 @@ export function renderLinkHeader(l: LinkInfo, o: LinkRenderOpts): string {
   return s;
 }
 
+/** iproute2 prints bridge ids as PRIO.MAC with unpadded hex bytes ("8000.52:ce:22:c:e2:9b"). */
+function bridgeId(mac: string): string {
+  return `8000.${mac.split(':').map((b) => parseInt(b, 16).toString(16)).join(':')}`;
+}
+
 /**
- * The -d tail. Only what podnet models is printed; the queue/GSO numbers are the values a
- * single-CPU Debian 12 kernel reports for these kinds, since podnet has no queues to count.
+ * The -d tail. The kind-specific words follow iproute2's print_opt() for what podnet models; the
+ * queue and GSO numbers are the values the Debian 12 reference machine (2 CPUs) reports, since
+ * podnet has no queues, and the bridge timers print as idle.
  */
 function renderDetails(l: LinkInfo, nl: string): string {
-  let s = ` promiscuity ${l.promiscuity}  allmulti 0 minmtu ${l.minMtu} maxmtu ${l.maxMtu} `;
+  let s = ` promiscuity ${l.promiscuity}  allmulti ${l.brport ? 1 : 0} minmtu ${l.minMtu} maxmtu ${l.maxMtu} `;
   if (l.kind !== 'loopback' && l.kind !== 'ether') {
     s += `${nl}    ${l.kind} `;
     if (l.kind === 'bridge' && l.bridge) {
       const b = l.bridge;
-      s += `forward_delay ${b.forwardDelay * 100} hello_time 200 max_age 2000 ageing_time ${b.ageingTime * 100} stp_state ${b.stpState} priority 32768 vlan_filtering ${b.vlanFiltering ? 1 : 0} `;
+      const id = bridgeId(l.address);
+      s +=
+        `forward_delay ${b.forwardDelay * 100} hello_time 200 max_age 2000 ageing_time ${b.ageingTime * 100} stp_state ${b.stpState} priority 32768 vlan_filtering ${b.vlanFiltering ? 1 : 0} ` +
+        `bridge_id ${id} designated_root ${id} root_port 0 root_path_cost 0 topology_change 0 topology_change_detected 0 hello_timer    0.00 tcn_timer    0.00 topology_change_timer    0.00 gc_timer    0.00 ` +
+        'group_fwd_mask 0 group_address 01:80:c2:00:00:00 mcast_snooping 1 no_linklocal_learn 0 mcast_vlan_snooping 0 mcast_router 1 mcast_query_use_ifaddr 0 mcast_querier 0 mcast_hash_elasticity 16 mcast_hash_max 4096 ' +
+        'mcast_last_member_count 2 mcast_startup_query_count 2 mcast_last_member_interval 100 mcast_membership_interval 26000 mcast_querier_interval 25500 mcast_query_interval 12500 mcast_query_response_interval 1000 ' +
+        'mcast_startup_query_interval 3124 mcast_stats_enabled 0 mcast_igmp_version 2 mcast_mld_version 1 nf_call_iptables 0 nf_call_ip6tables 0 nf_call_arptables 0 ';
     } else if (l.kind === 'vxlan' && l.vxlan) {
       const v = l.vxlan;
       s += `id ${v.id} `;
@@ -83,6 +95,7 @@ function renderDetails(l: LinkInfo, nl: string): string {
       if (v.proxy) s += 'proxy ';
       if (v.l2miss) s += 'l2miss ';
       if (v.l3miss) s += 'l3miss ';
+      if (v.tos) s += v.tos === 1 ? 'tos inherit ' : `tos 0x${v.tos.toString(16)} `;
       s += `ttl ${v.ttl ? v.ttl : 'auto'} ageing 300 `;
       s += v.udpcsum ? 'udpcsum ' : 'noudpcsum ';
       s += 'noudp6zerocsumtx noudp6zerocsumrx ';
@@ -90,10 +103,14 @@ function renderDetails(l: LinkInfo, nl: string): string {
   }
   if (l.brport) {
     const p = l.brport;
-    s += `${nl}    bridge_slave state ${p.state} priority ${p.priority} cost ${p.cost} hairpin ${p.hairpin ? 'on' : 'off'} guard off root_block off fastleave off learning ${p.learning ? 'on' : 'off'} flood ${p.flood ? 'on' : 'off'} `;
+    const on = (b: boolean): string => (b ? 'on' : 'off');
+    s +=
+      `${nl}    bridge_slave state ${p.state} priority ${p.priority} cost ${p.cost} hairpin ${on(p.hairpin)} guard off root_block off fastleave off learning ${on(p.learning)} flood ${on(p.flood)} ` +
+      'proxy_arp off proxy_arp_wifi off mcast_router 1 mcast_fast_leave off mcast_flood on bcast_flood on mcast_to_unicast off neigh_suppress off group_fwd_mask 0 group_fwd_mask_str 0x0 vlan_tunnel off isolated off locked off ';
   }
   const queues = l.kind === 'veth' ? 2 : 1;
-  s += `addrgenmode eui64 numtxqueues ${queues} numrxqueues ${queues} gso_max_size 65536 gso_max_segs 65535 `;
+  const tso = l.kind === 'bridge' || l.kind === 'vxlan' ? 65536 : 524280;
+  s += `addrgenmode eui64 numtxqueues ${queues} numrxqueues ${queues} gso_max_size 65536 gso_max_segs 65535 tso_max_size ${tso} tso_max_segs 65535 gro_max_size 65536 `;
   return s;
 }
 
