@@ -100,6 +100,16 @@ describe('runLab', () => {
     ]);
   });
 
+  it('prefixes bash -c and sh -c messages as bash 5.2 and dash do', () => {
+    const r = lab(`bash -c 'foo'\nbash -c ')'\nsh -c 'foo'\nbash -c 'echo "a'\n`);
+    expect(r.steps.map((s) => [s.exitCode, s.stderr])).toEqual([
+      [127, 'bash: foo: command not found\n'],
+      [2, "bash: -c: line 1: syntax error near unexpected token `)'\nbash: -c: line 1: `)'\n"],
+      [127, 'sh: 1: foo: not found\n'],
+      [2, "bash: -c: line 1: unexpected EOF while looking for matching `\"'\n"],
+    ]);
+  });
+
   it('supports $!, kill and wait for background jobs', () => {
     const started: { killed: boolean; until: number }[] = [];
     const srv: Command = (argv, ctx) => {

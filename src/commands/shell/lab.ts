@@ -75,8 +75,7 @@ export function runLab(text: string, opts: LabOptions): LabResult {
     host,
     fs,
     cwd,
-    scriptName: opts.file,
-    withLineNumbers: true,
+    prefix: (line) => `${opts.file}: line ${line}: `,
     lookup: opts.lookup ?? lookupCommand,
     registerJob: (job) => jobs.push({ job, step: steps.length }),
   };

@@ -5,7 +5,7 @@ import { parseScript, type ParseItem, type SimpleCommand, type Word } from './pa
 /** Compact rendering of parse results so expectations stay readable. */
 function show(items: ParseItem[]): string[] {
   return items.map((it) => {
-    if (it.kind === 'syntax-error') return `${it.line} SYNTAX ${it.messages.join(' | ')}`;
+    if (it.kind === 'syntax-error') return `${it.line} SYNTAX ${it.messages.map((m) => `line ${m.line}: ${m.text}`).join(' | ')}`;
     if (it.kind === 'unsupported') return `${it.line} UNSUPPORTED ${it.reason}`;
     const lists = it.lists.map((l) => {
       const pipe = (p: { negate: boolean; commands: SimpleCommand[] }): string => (p.negate ? '! ' : '') + p.commands.map(cmd).join(' | ');

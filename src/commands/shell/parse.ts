@@ -51,8 +51,8 @@ export interface AndOrList {
 
 export type ParseItem =
   | { kind: 'command'; line: number; text: string; lists: AndOrList[] }
-  /** Bash would refuse to parse this: it prints `messages` (without the "FILE: " prefix) and stops with status 2. */
-  | { kind: 'syntax-error'; line: number; text: string; messages: string[] }
+  /** Bash would refuse to parse this: it prints `messages` (each after its "FILE: line N: " prefix) and stops with status 2. */
+  | { kind: 'syntax-error'; line: number; text: string; messages: { line: number; text: string }[] }
   /** Valid bash that podnet does not model; the lab reports it and goes on. */
   | { kind: 'unsupported'; line: number; text: string; reason: string };
 
@@ -159,7 +159,7 @@ class Lexer {
       }
       r.body = lines.length > 0 ? lines.join('\n') + '\n' : '';
       // bash warns and uses what it read; it does not stop.
-      if (!found) r.warning = { line: this.line, message: `warning: here-document at line ${openLine} delimited by end-of-file (wanted \`${delim}')` };
+      if (!found) r.warning = { line: this.line, message: `here-document at line ${openLine} delimited by end-of-file (wanted \`${delim}')` };
     }
   }
 
@@ -414,9 +414,9 @@ function parseScriptUnsafe(src: string): ParseItem[] {
     }
     if (tok.k === 'eof') {
       if (lx.error) {
-        items.push({ kind: 'syntax-error', line: lx.error.line, text: lineTextAt(lx.error.line), messages: [`line ${lx.error.line}: ${lx.error.message}`] });
+        items.push({ kind: 'syntax-error', line: lx.error.line, text: lineTextAt(lx.error.line), messages: [{ line: lx.error.line, text: lx.error.message }] });
       } else if (block) {
-        items.push({ kind: 'syntax-error', line: lx.line, text: '', messages: [`line ${lx.line}: syntax error: unexpected end of file`] });
+        items.push({ kind: 'syntax-error', line: lx.line, text: '', messages: [{ line: lx.line, text: 'syntax error: unexpected end of file' }] });
       }
       return items;
     }
@@ -483,12 +483,15 @@ function parseScriptUnsafe(src: string): ParseItem[] {
         kind: 'syntax-error',
         line: lp.syntax.line,
         text,
-        messages: [`line ${lp.syntax.line}: syntax error near unexpected token \`${lp.syntax.token}'`, `line ${lp.syntax.line}: \`${text}'`],
+        messages: [
+          { line: lp.syntax.line, text: `syntax error near unexpected token \`${lp.syntax.token}'` },
+          { line: lp.syntax.line, text: `\`${text}'` },
+        ],
       });
       return items;
     }
     if (lp.eofInside) {
-      items.push({ kind: 'syntax-error', line: lx.line, text, messages: [`line ${lx.line}: syntax error: unexpected end of file`] });
+      items.push({ kind: 'syntax-error', line: lx.line, text, messages: [{ line: lx.line, text: 'syntax error: unexpected end of file' }] });
       return items;
     }
     if (lp.unsupported) {

@@ -18,12 +18,15 @@ export interface ShellEnv {
   fs: HostFs;
   cwd: string;
   netns?: string;
-  /** How bash names the script in messages: "lab.sh: line 3: ..." (or "bash" for `bash -c`). */
-  scriptName: string;
-  /** `bash -c` omits "line N: " from most messages. */
-  withLineNumbers: boolean;
+  /**
+   * What the shell puts before its own messages: "lab.sh: line 3: " for a script; `bash -c` says
+   * "bash: " at run time but "bash: -c: line 1: " for syntax errors; dash (`sh -c`) says "sh: 1: ".
+   */
+  prefix(line: number, kind: 'run' | 'syntax' | 'warning'): string;
   lookup: Lookup;
   registerJob(job: Job): void;
+  /** The words after "NAME: " when a program is missing; dash says "not found". */
+  notFound?: string;
 }
 
 export interface ShellState {
@@ -64,10 +67,10 @@ type Sink = { k: 'out' } | { k: 'err' } | { k: 'null' } | { k: 'file'; path: str
 
 /** Runs one parsed item (a logical line) and returns what it printed. */
 export function runItem(item: ParseItem, state: ShellState, env: ShellEnv): ItemResult {
-  const where = (line: number): string => `${env.scriptName}: ${env.withLineNumbers ? `line ${line}: ` : ''}`;
+  const where = (line: number): string => env.prefix(line, 'run');
   if (item.kind === 'syntax-error') {
     state.status = 2;
-    return { exitCode: 2, stdout: '', stderr: item.messages.map((m) => `${env.scriptName}: ${m}\n`).join(''), stop: true };
+    return { exitCode: 2, stdout: '', stderr: item.messages.map((m) => `${env.prefix(m.line, 'syntax')}${m.text}\n`).join(''), stop: true };
   }
   if (item.kind === 'unsupported') {
     state.status = 2;
@@ -222,7 +225,7 @@ function runSimple(
   else {
     const cmd = resolveCommand(name, env.lookup);
     if (cmd === 'not-found') {
-      r = name.includes('/') ? result(127, '', `${at}${name}: No such file or directory\n`) : result(127, '', `${at}${name}: command not found\n`);
+      r = name.includes('/') ? result(127, '', `${at}${name}: No such file or directory\n`) : result(127, '', `${at}${name}: ${env.notFound ?? 'command not found'}\n`);
     } else if (cmd === 'unmodelled') {
       r = result(127, '', `podnet: unsupported: line ${c.line}: ${name} is not modelled\n`);
     } else {
@@ -260,7 +263,7 @@ type Opened = { ok: true; stdin?: string; warning?: string } | { ok: false; mess
 function openRedirect(r: Redirect, fds: Record<number, Sink>, state: ShellState, env: ShellEnv, at: string): Opened {
   if (r.op === '<<') {
     const body = r.body ?? '';
-    const warning = r.warning ? `${env.scriptName}: line ${r.warning.line}: ${r.warning.message}\n` : undefined;
+    const warning = r.warning ? `${env.prefix(r.warning.line, 'warning')}warning: ${r.warning.message}\n` : undefined;
     return { ok: true, stdin: r.bodyExpands ? expandHeredoc(body, state.vars, state.status) : body, ...(warning ? { warning } : {}) };
   }
   const target = expandOne(r.target, state.vars, state.status);

@@ -1,4 +1,8 @@
-/** `bash -c 'SCRIPT'` / `sh -c`: the same shell, re-entered in the caller's namespace (what `ip netns exec NS bash -c ...` needs). */
+/**
+ * `bash -c 'SCRIPT'` / `sh -c`: the same shell, re-entered in the caller's namespace (what
+ * `ip netns exec NS bash -c ...` needs). `sh` is dash on Debian: only its message prefix and its
+ * "not found" wording are modelled, not its smaller language.
+ */
 import { type Command, result } from '../types.js';
 import { parseScript } from './parse.js';
 import { runItem, type Lookup, type ShellState } from './run.js';
@@ -16,8 +20,9 @@ export function shellCommand(name: string, lookup: Lookup): Command {
       fs: ctx.fs,
       cwd: ctx.cwd,
       ...(ctx.netns !== undefined ? { netns: ctx.netns } : {}),
-      scriptName: argv[3] ?? name,
-      withLineNumbers: false,
+      ...(name === 'sh'
+        ? { prefix: (line: number) => `sh: ${line}: `, notFound: 'not found' }
+        : { prefix: (line: number, kind: string) => (kind === 'syntax' ? `bash: -c: line ${line}: ` : 'bash: ') }),
       lookup,
       registerJob: ctx.registerJob,
     };
