@@ -29,6 +29,9 @@ export const ERRNO = {
   EHOSTUNREACH: { code: 113, text: 'No route to host' },
   ENOTSUP: { code: 95, text: 'Operation not supported' },
   ENAMETOOLONG: { code: 36, text: 'File name too long' },
+  ELOOP: { code: 40, text: 'Too many levels of symbolic links' },
+  ENONET: { code: 64, text: 'Machine is not on the network' },
+  ENOPROTOOPT: { code: 92, text: 'Protocol not available' },
 } as const;
 
 export type Errno = keyof typeof ERRNO;

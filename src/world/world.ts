@@ -1,6 +1,93 @@
-// Placeholder: the kernel work replaces this with the real World.
-import type { World } from './api.js';
+/**
+ * The world: hosts on one virtual clock driven by the event engine, with seeded randomness and the
+ * trace and frame taps that cost nothing while nobody listens.
+ */
+import type { FrameEvent, Host, TraceEvent, World } from './api.js';
+import type { KernelEnv } from '../kernel/env.js';
+import { Engine } from './engine.js';
+import { createRng } from './rng.js';
+import { HostImpl } from './host.js';
 
-export function createWorld(_opts: { seed: number }): World {
-  throw new Error('createWorld: not built yet');
+export interface WorldInternals {
+  engine: Engine;
+  hostImpl(name: string): HostImpl | undefined;
+}
+
+export function createWorld(opts: { seed: number }): World & WorldInternals {
+  const engine = new Engine();
+  const rng = createRng(opts.seed);
+  const hosts = new Map<string, HostImpl>();
+  const envs: KernelEnv[] = [];
+  const traceSubs = new Set<(e: TraceEvent) => void>();
+  const frameSubs = new Set<(f: FrameEvent) => void>();
+
+  const traceFan = (e: TraceEvent): void => {
+    for (const cb of traceSubs) cb(e);
+  };
+  const frameFan = (f: FrameEvent): void => {
+    for (const cb of frameSubs) cb(f);
+  };
+  const refreshSinks = (): void => {
+    for (const env of envs) {
+      env.trace = traceSubs.size ? traceFan : undefined;
+      env.frame = frameSubs.size ? frameFan : undefined;
+    }
+  };
+
+  const world: World & WorldInternals = {
+    seed: opts.seed,
+    engine,
+    now: () => engine.now(),
+    addHost(name: string): Host {
+      const existing = hosts.get(name);
+      if (existing) return existing;
+      const env: KernelEnv = {
+        hostName: name,
+        now: () => engine.now(),
+        soon: (fn, arg) => engine.soon(fn, arg),
+        after: (ms, fn, arg) => engine.after(ms, fn, arg),
+        random: () => rng.next(),
+        u32: () => rng.u32(),
+        trace: undefined,
+        frame: undefined,
+      };
+      envs.push(env);
+      refreshSinks();
+      const h = new HostImpl(name, env);
+      hosts.set(name, h);
+      return h;
+    },
+    host: (name) => hosts.get(name),
+    hostImpl: (name) => hosts.get(name),
+    hosts: () => [...hosts.values()],
+    runFor(ms: number): void {
+      engine.runUntil(engine.now() + Math.max(0, ms));
+    },
+    runUntil(pred: () => boolean, maxMs: number): boolean {
+      if (pred()) return true;
+      engine.runUntil(engine.now() + Math.max(0, maxMs), pred);
+      return pred();
+    },
+    runUntilIdle(maxMs = 60_000): void {
+      engine.runUntil(engine.now() + maxMs, () => !engine.pending());
+    },
+    onTrace(cb) {
+      traceSubs.add(cb);
+      refreshSinks();
+      return () => {
+        traceSubs.delete(cb);
+        refreshSinks();
+      };
+    },
+    onFrame(cb) {
+      frameSubs.add(cb);
+      refreshSinks();
+      return () => {
+        frameSubs.delete(cb);
+        refreshSinks();
+      };
+    },
+    random: () => rng.next(),
+  };
+  return world;
 }

@@ -1,0 +1,87 @@
+/**
+ * The device layer between the protocols and the links: dev_queue_xmit (per-kind transmit: veth to
+ * its peer, loopback to itself, bridge into its forwarding path) and netif_receive_skb (frame taps,
+ * eth_type_trans, the bridge rx_handler, then protocol dispatch to ARP or IPv4).
+ */
+import type { NetDevice } from './netdevice.js';
+import { ETH_P_ARP, ETH_P_IP, PktType, type SkBuff } from './skb.js';
+import { DROP } from './drops.js';
+import { frameBytes } from './skb_bytes.js';
+import { brDevXmit, brHandleFrame } from './bridge.js';
+import { arpRcv } from './arp.js';
+import { ipRcv } from './ip_input.js';
+
+function tap(dev: NetDevice, skb: SkBuff, direction: 'in' | 'out'): void {
+  const env = dev.net.env;
+  const sink = env.frame;
+  if (sink) sink({ t: env.now(), host: env.hostName, netns: dev.net.label(), dev: dev.name, direction, bytes: frameBytes(skb) });
+}
+
+/** dev_queue_xmit: the frame leaves `dev`. */
+export function devQueueXmit(dev: NetDevice, skb: SkBuff): void {
+  const net = dev.net;
+  if (!dev.adminUp) {
+    net.trace('drop', DROP.DEV_DOWN, `${dev.name} is down`, dev, skb);
+    return;
+  }
+  skb.dev = dev;
+  dev.txPackets++;
+  if (net.env.frame) tap(dev, skb, 'out');
+  if (net.env.trace) net.trace('tx', 'xmit', `${dev.name} transmits`, dev, skb);
+  switch (dev.kind) {
+    case 'veth': {
+      const peer = dev.peer;
+      // veth_xmit drops when the peer is not up (the carrier of this end is off then too).
+      if (!peer || !peer.adminUp) {
+        net.trace('drop', DROP.NO_CARRIER, `veth peer of ${dev.name} is down`, dev, skb);
+        return;
+      }
+      skb.dev = peer;
+      peer.net.env.soon(netifReceive as (a: unknown) => void, skb);
+      return;
+    }
+    case 'loopback':
+      net.env.soon(netifReceive as (a: unknown) => void, skb);
+      return;
+    case 'bridge':
+      brDevXmit(dev, skb);
+      return;
+    default:
+      // dummy and unmodelled kinds swallow what they are given.
+      return;
+  }
+}
+
+/** eth_type_trans: classify by destination MAC. */
+function pktTypeOf(dev: NetDevice, dst: string): PktType {
+  if (dst === dev.mac) return PktType.HOST;
+  if (dst === 'ff:ff:ff:ff:ff:ff') return PktType.BROADCAST;
+  if ((parseInt(dst.slice(0, 2), 16) & 1) === 1) return PktType.MULTICAST;
+  return PktType.OTHERHOST;
+}
+
+/** netif_receive_skb on skb.dev. */
+export function netifReceive(skb: SkBuff): void {
+  const dev = skb.dev!;
+  const net = dev.net;
+  if (!dev.adminUp) {
+    net.trace('drop', DROP.DEV_DOWN, `${dev.name} is down`, dev, skb);
+    return;
+  }
+  dev.rxPackets++;
+  if (net.env.frame) tap(dev, skb, 'in');
+  if (net.env.trace) net.trace('rx', 'receive', `${dev.name} receives`, dev, skb);
+  skb.pktType = dev.kind === 'loopback' ? PktType.HOST : pktTypeOf(dev, skb.ethDst);
+  if (dev.master) {
+    brHandleFrame(dev, skb);
+    return;
+  }
+  deliverToProtocols(dev, skb);
+}
+
+/** The protocol handlers (ptype_base) for a frame the device itself receives. */
+export function deliverToProtocols(dev: NetDevice, skb: SkBuff): void {
+  skb.dev = dev;
+  if (skb.ethertype === ETH_P_IP) ipRcv(dev, skb);
+  else if (skb.ethertype === ETH_P_ARP) arpRcv(dev, skb);
+}

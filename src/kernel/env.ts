@@ -1,0 +1,22 @@
+/**
+ * What a namespace's stack needs from the world it runs in: virtual time, timers, the softirq
+ * queue, seeded randomness and the (optional) trace and frame sinks. Injected, never global.
+ */
+import type { FrameEvent, TraceEvent } from '../world/api.js';
+
+export interface TimerHandle {
+  cancel(): void;
+}
+
+export interface KernelEnv {
+  readonly hostName: string;
+  now(): number;
+  /** Run fn(arg) at the current virtual time, after the running event (netif_rx / softirq). */
+  soon(fn: (arg: unknown) => void, arg?: unknown): void;
+  after(delayMs: number, fn: (arg: unknown) => void, arg?: unknown): TimerHandle;
+  random(): number;
+  u32(): number;
+  /** Set only while somebody listens, so the hot path tests one field and builds nothing otherwise. */
+  trace: ((e: TraceEvent) => void) | undefined;
+  frame: ((f: FrameEvent) => void) | undefined;
+}

@@ -1,0 +1,138 @@
+/**
+ * IPv4 input (net/ipv4/ip_input.c, ip_forward.c): ip_rcv sanity checks and PREROUTING, the input
+ * route decision, local delivery with INPUT and reassembly, and forwarding with its TTL, MTU/DF,
+ * redirect and FORWARD-hook steps.
+ */
+import type { NetDevice } from './netdevice.js';
+import type { Net } from './netns.js';
+import { ipRouteInput, routeMtu, type Rtable } from './route.js';
+import { cloneSkb, IPPROTO_ICMP, IPPROTO_TCP, IPPROTO_UDP, PktType, type SkBuff } from './skb.js';
+import { DROP } from './drops.js';
+import { icmpRcv, icmpSend, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, ICMP_HOST_UNREACH, ICMP_NET_UNREACH, ICMP_PKT_FILTERED, ICMP_PORT_UNREACH, ICMP_PROT_UNREACH, ICMP_TIME_EXCEEDED } from './icmp.js';
+import { ipOutput } from './ip_output.js';
+import { formatIpv4 } from '../wire/addr.js';
+import { ipDefrag } from './ip_fragment.js';
+
+/** ip_rcv + ip_rcv_finish. */
+export function ipRcv(dev: NetDevice, skb: SkBuff): void {
+  const net = dev.net;
+  const ip = skb.ip;
+  if (!ip) {
+    net.trace('drop', DROP.IP_INHDR, 'not an IPv4 datagram', dev, skb);
+    return;
+  }
+  // "When the interface is in promisc. mode, drop all the crap that it receives, do not try to
+  // analyse it" (ip_rcv_core).
+  if (skb.pktType === PktType.OTHERHOST) {
+    net.trace('drop', DROP.OTHERHOST, `frame for ${skb.ethDst} is not for ${dev.name} (${dev.mac})`, dev, skb);
+    return;
+  }
+  skb.iif = dev.ifindex;
+  if (net.netfilter.active(net)) {
+    const v = net.netfilter.hook(net, 'PREROUTING', skb, dev, undefined);
+    if (v.verdict !== 'accept') {
+      if (v.verdict === 'drop') net.trace('netfilter', DROP.NETFILTER, `PREROUTING: ${v.reason}`, dev, skb);
+      return;
+    }
+  }
+  if (dev.kind === 'loopback') {
+    // Looped-back packets keep the output route (skb_dst): they are local deliveries, no new lookup.
+    const local = net.addrOwner(ip.dst) !== undefined || ip.dst >>> 24 === 127;
+    ipLocalDeliver(net, skb, { type: local ? 'local' : 'broadcast', dev, gw: 0, src: ip.dst, dst: ip.dst, table: 255, entry: undefined, local: true, broadcast: !local, redirect: false, pmtu: undefined });
+    return;
+  }
+  const r = ipRouteInput(net, ip.dst, ip.src, ip.tos, dev, skb.mark);
+  switch (r.kind) {
+    case 'local':
+    case 'broadcast':
+      if (net.env.trace) net.trace('route', r.kind === 'local' ? 'local' : 'broadcast', `${formatIpv4(ip.dst)} is ${r.kind === 'local' ? 'a local address' : 'a broadcast address'}`, dev, skb);
+      ipLocalDeliver(net, skb, r.rt);
+      return;
+    case 'forward':
+      if (net.env.trace) net.trace('route', 'forward', `${formatIpv4(ip.dst)} via ${r.rt.gw ? formatIpv4(r.rt.gw) + ' ' : ''}dev ${r.rt.dev.name} (table ${r.rt.table})`, dev, skb);
+      ipForward(net, skb, r.rt, dev);
+      return;
+    case 'martian':
+      net.trace('drop', r.reason, r.detail, dev, skb);
+      return;
+    case 'error': {
+      net.trace('drop', r.reason, r.detail, dev, skb);
+      // ip_error: no ICMP at all when forwarding is off on the input device.
+      if (!net.devConf(dev, 'forwarding')) return;
+      const code = r.errno === 'EHOSTUNREACH' ? ICMP_HOST_UNREACH : r.errno === 'ENETUNREACH' ? ICMP_NET_UNREACH : r.errno === 'EACCES' ? ICMP_PKT_FILTERED : -1;
+      if (code >= 0) icmpSend(net, skb, ICMP_DEST_UNREACH, code, 0, false);
+      return;
+    }
+  }
+}
+
+/** ip_local_deliver: reassemble, INPUT hook, then the transport protocol. */
+export function ipLocalDeliver(net: Net, skbIn: SkBuff, rt: Rtable): void {
+  let skb: SkBuff | undefined = skbIn;
+  if (skb.ip!.mf || skb.ip!.fragOff) {
+    skb = ipDefrag(net, skb);
+    if (!skb) return;
+  }
+  if (net.netfilter.active(net)) {
+    const v = net.netfilter.hook(net, 'INPUT', skb, skb.dev, undefined);
+    if (v.verdict !== 'accept') {
+      if (v.verdict === 'drop') net.trace('netfilter', DROP.NETFILTER, `INPUT: ${v.reason}`, skb.dev, skb);
+      return;
+    }
+  }
+  const ip = skb.ip!;
+  if (net.env.trace) net.trace('local', 'deliver', `to the local stack (protocol ${ip.protocol})`, skb.dev, skb);
+  switch (ip.protocol) {
+    case IPPROTO_ICMP:
+      icmpRcv(net, skb, rt);
+      return;
+    case IPPROTO_UDP:
+      if (!net.sockets.udpRcv(skb)) {
+        net.trace('drop', DROP.NO_SOCKET, `no UDP socket on port ${skb.udp?.dport}`, skb.dev, skb);
+        // __udp4_lib_rcv: port unreachable, never for broadcast/multicast.
+        if (!rt.broadcast) icmpSend(net, skb, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, 0, true);
+      }
+      return;
+    case IPPROTO_TCP:
+      net.sockets.tcpRcv(skb, rt);
+      return;
+    default:
+      net.trace('drop', DROP.NO_SOCKET, `no handler for protocol ${ip.protocol}`, skb.dev, skb);
+      if (!rt.broadcast) icmpSend(net, skb, ICMP_DEST_UNREACH, ICMP_PROT_UNREACH, 0, true);
+  }
+}
+
+/** ip_forward. */
+export function ipForward(net: Net, skbIn: SkBuff, rt: Rtable, indev: NetDevice): void {
+  const ip = skbIn.ip!;
+  if (skbIn.pktType !== PktType.HOST) {
+    net.trace('drop', DROP.OTHERHOST, 'not addressed to this host at layer 2', indev, skbIn);
+    return;
+  }
+  if (ip.ttl <= 1) {
+    net.trace('drop', DROP.TTL_EXCEEDED, `ttl ${ip.ttl} expires here`, indev, skbIn);
+    icmpSend(net, skbIn, ICMP_TIME_EXCEEDED, 0, 0, false);
+    return;
+  }
+  const mtu = routeMtu(net, rt);
+  if (ip.df && ip.totalLen > mtu) {
+    net.trace('drop', DROP.FRAG_NEEDED, `${ip.totalLen} bytes with DF exceed mtu ${mtu} of ${rt.dev.name}`, indev, skbIn);
+    icmpSend(net, skbIn, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, mtu, false);
+    return;
+  }
+  // skb_cow: the TTL rewrite must not be seen by anyone still holding the received frame.
+  const skb = cloneSkb(skbIn);
+  skb.ip!.ttl--;
+  skb.bytes = undefined;
+  if (net.env.trace) net.trace('forward', 'forward', `ttl ${ip.ttl} -> ${ip.ttl - 1}, out ${rt.dev.name}`, indev, skb);
+  if (net.netfilter.active(net)) {
+    const v = net.netfilter.hook(net, 'FORWARD', skb, indev, rt.dev);
+    if (v.verdict !== 'accept') {
+      if (v.verdict === 'drop') net.trace('netfilter', DROP.NETFILTER, `FORWARD: ${v.reason}`, indev, skb);
+      return;
+    }
+  }
+  ipOutput(net, skb, rt, indev);
+}
+
+export { ICMP_FRAG_NEEDED };

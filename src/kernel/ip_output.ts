@@ -1,0 +1,102 @@
+/**
+ * IPv4 output (net/ipv4/ip_output.c): ip_local_out with the OUTPUT hook, ip_output with POSTROUTING,
+ * fragmentation when a datagram exceeds the route MTU and DF is clear, and the hand-off to the
+ * neighbour layer (or straight to the loopback device).
+ */
+import type { Net } from './netns.js';
+import type { Rtable } from './route.js';
+import { routeMtu } from './route.js';
+import { ETH_P_IP, IPV4_HLEN, ipTotalLen, newSkb, type SkBuff } from './skb.js';
+import { devQueueXmit } from './dev.js';
+import { DROP } from './drops.js';
+import { icmpSend, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED } from './icmp.js';
+import { l4Bytes } from './skb_bytes.js';
+import type { NetDevice } from './netdevice.js';
+
+/** Build the IP header of a locally generated datagram (ip_build_and_send_pkt / ip_make_skb). */
+export function ipHeader(net: Net, skb: SkBuff, src: number, dst: number, protocol: number, ttl: number, tos: number, df: boolean): void {
+  net.ipId = (net.ipId + 1) & 0xffff;
+  skb.ip = { tos, totalLen: 0, id: df ? 0 : net.ipId, df, mf: false, fragOff: 0, ttl, protocol, src, dst };
+  skb.ip.totalLen = ipTotalLen(skb);
+  skb.ethertype = ETH_P_IP;
+}
+
+/** ip_local_out: OUTPUT hook, then dst_output. */
+export function ipLocalOut(net: Net, skb: SkBuff, rt: Rtable): void {
+  if (net.netfilter.active(net)) {
+    const v = net.netfilter.hook(net, 'OUTPUT', skb, undefined, rt.dev);
+    if (v.verdict !== 'accept') {
+      if (v.verdict === 'drop') net.trace('netfilter', DROP.NETFILTER, `OUTPUT: ${v.reason}`, rt.dev, skb);
+      return;
+    }
+  }
+  ipOutput(net, skb, rt);
+}
+
+/** ip_output: POSTROUTING, then ip_finish_output. */
+export function ipOutput(net: Net, skb: SkBuff, rt: Rtable, indev?: NetDevice): void {
+  if (net.netfilter.active(net)) {
+    const v = net.netfilter.hook(net, 'POSTROUTING', skb, indev, rt.dev);
+    if (v.verdict !== 'accept') {
+      if (v.verdict === 'drop') net.trace('netfilter', DROP.NETFILTER, `POSTROUTING: ${v.reason}`, rt.dev, skb);
+      return;
+    }
+  }
+  ipFinishOutput(net, skb, rt);
+}
+
+function ipFinishOutput(net: Net, skb: SkBuff, rt: Rtable): void {
+  const mtu = rt.dev.kind === 'loopback' ? rt.dev.mtu : routeMtu(net, rt);
+  const ip = skb.ip!;
+  if (ip.totalLen > mtu && mtu > 0) {
+    if (ip.df) {
+      // A DF datagram that does not fit (only reachable for forwarded or PMTU-changed traffic;
+      // sockets refuse oversize DF sends themselves).
+      net.trace('drop', DROP.FRAG_NEEDED, `${ip.totalLen} bytes with DF exceed mtu ${mtu} of ${rt.dev.name}`, rt.dev, skb);
+      icmpFragNeeded(net, skb, mtu);
+      return;
+    }
+    for (const frag of fragment(skb, mtu)) ipFinishOutput2(net, frag, rt);
+    return;
+  }
+  ipFinishOutput2(net, skb, rt);
+}
+
+/** ip_do_fragment: slices of (mtu - 20) rounded down to 8 bytes, MF on all but the last. */
+export function fragment(skb: SkBuff, mtu: number): SkBuff[] {
+  const ip = skb.ip!;
+  const data = l4Bytes(skb);
+  const unit = (mtu - IPV4_HLEN) & ~7;
+  const out: SkBuff[] = [];
+  for (let off = 0; off < data.length; off += unit) {
+    const end = Math.min(data.length, off + unit);
+    const f = newSkb();
+    f.ethertype = ETH_P_IP;
+    f.payload = data.subarray(off, end);
+    f.ip = { ...ip, fragOff: ip.fragOff + off, mf: end < data.length || ip.mf, totalLen: IPV4_HLEN + end - off };
+    f.sk = skb.sk;
+    f.mark = skb.mark;
+    out.push(f);
+  }
+  return out;
+}
+
+/** ip_finish_output2: neighbour output for the next hop. */
+function ipFinishOutput2(net: Net, skb: SkBuff, rt: Rtable): void {
+  const dev = rt.dev;
+  skb.dev = dev;
+  skb.bytes = undefined;
+  if (dev.kind === 'loopback') {
+    skb.ethDst = '00:00:00:00:00:00';
+    skb.ethSrc = '00:00:00:00:00:00';
+    skb.ethertype = ETH_P_IP;
+    devQueueXmit(dev, skb);
+    return;
+  }
+  const nh = rt.gw || skb.ip!.dst;
+  net.neigh.output(dev, nh, skb);
+}
+
+function icmpFragNeeded(net: Net, skb: SkBuff, mtu: number): void {
+  icmpSend(net, skb, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, mtu, false);
+}

@@ -1,0 +1,120 @@
+/**
+ * Network devices (struct net_device) of the kinds podnet models: their identity, MTU limits,
+ * administrative and carrier state, and the per-kind facts `ip link` prints (flags, operstate, qdisc).
+ */
+import type { LinkFlag, LinkKind, OperState } from './api.js';
+import type { Net } from './netns.js';
+import type { BridgeState, BridgePort } from './bridge.js';
+import type { InDevice } from './devinet.js';
+
+/** Per-kind MTU defaults and limits (dev->min_mtu / max_mtu) as `ip -d link` reports them on 6.x. */
+const MTU: Record<string, { mtu: number; min: number; max: number }> = {
+  // loopback: min 0 / max 0 means "no limit": `ip link set lo mtu 100000` and `mtu 0` both succeed.
+  loopback: { mtu: 65536, min: 0, max: 0 },
+  veth: { mtu: 1500, min: 68, max: 65535 },
+  bridge: { mtu: 1500, min: 68, max: 65535 },
+  dummy: { mtu: 1500, min: 0, max: 0 },
+  vxlan: { mtu: 1450, min: 68, max: 65535 },
+  ipip: { mtu: 1480, min: 68, max: 65515 },
+  ether: { mtu: 1500, min: 68, max: 9000 },
+};
+
+export class NetDevice {
+  mtu: number;
+  readonly minMtu: number;
+  readonly maxMtu: number;
+  adminUp = false;
+  /** IFF_NOARP. */
+  noarp: boolean;
+  txqlen = 1000;
+  alias: string | undefined;
+  promisc = 0;
+  /** veth peer. */
+  peer: NetDevice | undefined;
+  /** Bridge this device is a port of. */
+  master: NetDevice | undefined;
+  /** Set on bridge devices. */
+  br: BridgeState | undefined;
+  /** Set on bridge ports. */
+  brport: BridgePort | undefined;
+  /** IPv4 configuration (in_device): addresses and conf.* sysctls. */
+  inDev!: InDevice;
+  /** Counters a benchmark or test can read. */
+  rxPackets = 0;
+  txPackets = 0;
+
+  constructor(
+    public net: Net,
+    public ifindex: number,
+    public name: string,
+    public readonly kind: LinkKind,
+    public mac: string,
+  ) {
+    const m = MTU[kind] ?? MTU.ether!;
+    this.mtu = m.mtu;
+    this.minMtu = m.min;
+    this.maxMtu = m.max;
+    this.noarp = kind === 'loopback' || kind === 'dummy' || kind === 'ipip';
+  }
+
+  /** netif_carrier_ok(). */
+  carrier(): boolean {
+    switch (this.kind) {
+      case 'veth':
+        // veth_open/veth_close: a veth has carrier only while its peer is administratively up.
+        return this.peer !== undefined && this.peer.adminUp;
+      case 'bridge':
+        return this.br!.carrierOn;
+      default:
+        return true;
+    }
+  }
+
+  /** netif_running() && netif_carrier_ok(): the device can move frames. */
+  isRunning(): boolean {
+    return this.adminUp && this.carrier();
+  }
+
+  flags(): LinkFlag[] {
+    const f: LinkFlag[] = [];
+    const up = this.adminUp;
+    const carrier = this.carrier();
+    // iproute2 prints NO-CARRIER first when IFF_UP is set without IFF_RUNNING.
+    if (up && !carrier) f.push('NO-CARRIER');
+    if (this.kind === 'loopback') f.push('LOOPBACK');
+    else if (this.kind === 'ipip') f.push('POINTOPOINT');
+    else f.push('BROADCAST');
+    if (this.kind !== 'loopback' && this.kind !== 'dummy' && this.kind !== 'ipip') f.push('MULTICAST');
+    if (this.noarp && this.kind !== 'loopback') f.push('NOARP');
+    if (this.promisc > 0 && !this.master) f.push('PROMISC');
+    if (up) f.push('UP');
+    if (up && carrier) f.push('LOWER_UP');
+    // M-DOWN is iproute2's rendering of "the IFLA_LINK device (veth peer) is down"; it can only
+    // look the peer up when it lives in the same namespace.
+    if (this.kind === 'veth' && this.peer && this.peer.net === this.net && !this.peer.adminUp) f.push('M-DOWN');
+    return f;
+  }
+
+  operstate(): OperState {
+    if (!this.adminUp) return 'DOWN';
+    if (this.kind === 'loopback' || this.kind === 'dummy') return 'UNKNOWN';
+    if (this.kind === 'veth') return this.carrier() ? 'UP' : 'LOWERLAYERDOWN';
+    if (this.kind === 'bridge') {
+      // A bridge that never had a port reports UNKNOWN with carrier (6.x); once ports exist its
+      // state follows them: UP with a running port, DOWN with none.
+      if (!this.br!.hadPorts) return 'UNKNOWN';
+      return this.carrier() ? 'UP' : 'DOWN';
+    }
+    return this.carrier() ? 'UNKNOWN' : 'DOWN';
+  }
+
+  qdisc(): string {
+    return this.adminUp ? 'noqueue' : 'noop';
+  }
+
+  linkType(): string {
+    if (this.kind === 'loopback') return 'loopback';
+    if (this.kind === 'ipip') return 'ipip';
+    return 'ether';
+  }
+}

@@ -1,0 +1,26 @@
+/**
+ * The seam where netfilter plugs into the packet path: the five IPv4 hooks and the bridge hooks
+ * (br_netfilter) are called at the same places the kernel calls NF_HOOK. Until xtables lands the
+ * default implementation accepts everything.
+ */
+import type { SkBuff } from './skb.js';
+import type { NetDevice } from './netdevice.js';
+import type { Net } from './netns.js';
+
+export type NfHook = 'PREROUTING' | 'INPUT' | 'FORWARD' | 'OUTPUT' | 'POSTROUTING';
+
+export type NfVerdict = { verdict: 'accept' } | { verdict: 'drop'; reason: string } | { verdict: 'stolen' };
+
+export interface Netfilter {
+  /** Called for every IPv4 packet at `hook`; may rewrite skb headers (NAT) before accepting. */
+  hook(net: Net, hook: NfHook, skb: SkBuff, indev: NetDevice | undefined, outdev: NetDevice | undefined): NfVerdict;
+  /** True when some table has rules at all; lets the hot path skip calls entirely otherwise. */
+  active(net: Net): boolean;
+}
+
+const ACCEPT: NfVerdict = { verdict: 'accept' };
+
+export const acceptAll: Netfilter = {
+  hook: () => ACCEPT,
+  active: () => false,
+};

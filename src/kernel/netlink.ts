@@ -1,0 +1,926 @@
+/**
+ * The rtnetlink face of one namespace: turns the typed requests of api.ts into changes of the
+ * namespace's kernel objects with the kernel's validation order, errno and extack messages, and
+ * renders those objects back as the plain records iproute2 would receive.
+ */
+import type {
+  AddrInfo,
+  AddrRequest,
+  AddrScope,
+  FdbInfo,
+  FdbRequest,
+  LinkAddRequest,
+  LinkChange,
+  LinkInfo,
+  NeighInfo,
+  NeighRequest,
+  Netlink,
+  RouteGetRequest,
+  RouteGetResult,
+  RouteInfo,
+  RouteRequest,
+  RuleInfo,
+  RouteType,
+} from './api.js';
+import { kerr, kok, type KResult } from './errno.js';
+import type { Net } from './netns.js';
+import type { NetDevice } from './netdevice.js';
+import { scopeFromName, scopeName, Scope, type IfAddr } from './devinet.js';
+import { fibRulesLookup, RT_TABLE_LOCAL, RT_TABLE_MAIN, type FibEntry, type FibNh, type FibRule } from './fib.js';
+import { ipRouteInput, ipRouteOutput, routeMtu } from './route.js';
+import { bridgeAddPort, bridgeDelPort, bridgeRecalc, fdbEntries, portForwarding } from './bridge.js';
+import { nudFromName, nudName, NEIGH_UPDATE_F_ADMIN, NEIGH_UPDATE_F_OVERRIDE, NUD_NOARP, NUD_PERMANENT } from './neighbour.js';
+import { formatIpv4, parseIpv4, parseMac, prefixMask } from '../wire/addr.js';
+import { sysctlGet, sysctlList, sysctlSet } from './sysctl.js';
+
+const IFNAMSIZ = 16;
+
+export interface NetlinkDeps {
+  /** eth_random_addr from the world's seed. */
+  randomMac(): string;
+  /** Namespace lookup for moves and veth peers. */
+  netnsByName(name: string): Net | undefined;
+  /** The host's namespace table, to allocate nsids (peernet2id_alloc). */
+  ensureNsid(from: Net, to: Net): number;
+  nsidOf(from: Net, to: Net): number | undefined;
+}
+
+function validName(name: string): boolean {
+  // dev_valid_name(): non-empty, shorter than IFNAMSIZ, not "." or "..", no '/', ':' or white space.
+  if (!name || name.length >= IFNAMSIZ || name === '.' || name === '..') return false;
+  return !/[/:\s]/.test(name);
+}
+
+export class NetlinkImpl implements Netlink {
+  constructor(
+    private readonly net: Net,
+    private readonly deps: NetlinkDeps,
+  ) {}
+
+  get netnsName(): string | undefined {
+    return this.net.name;
+  }
+
+  /* ------------------------------------------------------------------- links */
+
+  linkAdd(req: LinkAddRequest): KResult<LinkInfo> {
+    const net = this.net;
+    if (!validName(req.name)) return kerr('EINVAL');
+    if (net.devs.has(req.name)) return kerr('EEXIST');
+    let address: string | undefined;
+    if ('address' in req && req.address !== undefined) {
+      address = parseMac(req.address);
+      if (!address) return kerr('EINVAL');
+    }
+    let dev: NetDevice;
+    switch (req.kind) {
+      case 'veth': {
+        const peerNet = req.peerNetns !== undefined ? this.deps.netnsByName(req.peerNetns) : net;
+        if (!peerNet) return kerr('ENOENT');
+        let peerName = req.peerName;
+        if (peerName === undefined) {
+          let i = 0;
+          while (peerNet.devs.has(`veth${i}`)) i++;
+          peerName = `veth${i}`;
+        }
+        if (!validName(peerName)) return kerr('EINVAL');
+        if (peerNet.devs.has(peerName) || (peerNet === net && peerName === req.name)) return kerr('EEXIST');
+        let peerAddr: string | undefined;
+        if (req.peerAddress !== undefined) {
+          peerAddr = parseMac(req.peerAddress);
+          if (!peerAddr) return kerr('EINVAL');
+        }
+        if (req.mtu !== undefined && (req.mtu < 68 || req.mtu > 65535)) return kerr('EINVAL', req.mtu < 68 ? 'mtu less than device minimum' : 'mtu greater than device maximum');
+        // veth_newlink registers the peer first: it gets the lower ifindex and the first random MAC.
+        const peer = peerNet.createDevice(peerName, 'veth', peerAddr ?? this.deps.randomMac());
+        dev = net.createDevice(req.name, 'veth', address ?? this.deps.randomMac());
+        dev.peer = peer;
+        peer.peer = dev;
+        if (req.mtu !== undefined) {
+          dev.mtu = req.mtu;
+          peer.mtu = req.mtu;
+        }
+        if (peerNet !== net) {
+          this.deps.ensureNsid(net, peerNet);
+          this.deps.ensureNsid(peerNet, net);
+        }
+        break;
+      }
+      case 'bridge':
+        if (req.mtu !== undefined && (req.mtu < 68 || req.mtu > 65535)) return kerr('EINVAL', req.mtu < 68 ? 'mtu less than device minimum' : 'mtu greater than device maximum');
+        dev = net.createDevice(req.name, 'bridge', address ?? this.deps.randomMac());
+        if (address) dev.br!.macSetByUser = true;
+        if (req.mtu !== undefined) {
+          dev.mtu = req.mtu;
+          dev.br!.mtuSetByUser = true;
+        }
+        if (req.ageingTime !== undefined) dev.br!.ageingMs = req.ageingTime * 1000;
+        dev.br!.fdb.set(dev.mac, { mac: dev.mac, port: undefined, isLocal: true, isStatic: true, updated: net.env.now() });
+        break;
+      case 'dummy':
+        dev = net.createDevice(req.name, 'dummy', address ?? this.deps.randomMac());
+        if (req.mtu !== undefined) dev.mtu = req.mtu;
+        break;
+      default:
+        // vxlan and ipip arrive with the encapsulation work; "Error: Unknown device type." until then.
+        return kerr('EOPNOTSUPP');
+    }
+    if (req.up) net.devUp(dev);
+    return kok(this.linkInfo(dev));
+  }
+
+  linkSet(name: string, change: LinkChange): KResult<void> {
+    let net = this.net;
+    const dev = net.devByName(name);
+    if (!dev) return kerr('ENODEV');
+    // do_setlink order: netns, address, mtu, name, alias, flags (up/down), master, port options.
+    if (change.netns !== undefined) {
+      const target = this.deps.netnsByName(change.netns);
+      if (!target) return kerr('ENOENT');
+      if (target !== net) {
+        // Loopback and bridges are NETIF_F_NETNS_LOCAL.
+        if (dev.kind === 'loopback' || dev.kind === 'bridge') return kerr('EINVAL');
+        const newName = change.name ?? dev.name;
+        if (target.devs.has(newName)) return kerr('EEXIST');
+        this.moveDevice(dev, target);
+        net = target;
+      }
+    }
+    if (change.address !== undefined) {
+      const mac = parseMac(change.address);
+      if (!mac || (parseInt(mac.slice(0, 2), 16) & 1) === 1 || dev.kind === 'loopback') return kerr('EINVAL');
+      const old = dev.mac;
+      dev.mac = mac;
+      if (dev.kind === 'bridge') {
+        dev.br!.macSetByUser = true;
+        const e = dev.br!.fdb.get(old);
+        if (e && !e.port) dev.br!.fdb.delete(old);
+        dev.br!.fdb.set(mac, { mac, port: undefined, isLocal: true, isStatic: true, updated: net.env.now() });
+      }
+      if (dev.master) {
+        const st = dev.master.br!;
+        const e = st.fdb.get(old);
+        if (e && e.port === dev.brport) st.fdb.delete(old);
+        st.fdb.set(mac, { mac, port: dev.brport, isLocal: true, isStatic: true, updated: net.env.now() });
+        bridgeRecalc(dev.master);
+      }
+    }
+    if (change.mtu !== undefined) {
+      const r = this.setMtu(dev, change.mtu);
+      if (!r.ok) return r;
+    }
+    if (change.name !== undefined && change.name !== dev.name) {
+      if (!validName(change.name)) return kerr('EINVAL');
+      if (net.devs.has(change.name)) return kerr('EEXIST');
+      // dev_change_name: a running device cannot be renamed (no IFF_LIVE_RENAME_OK here).
+      if (dev.adminUp) return kerr('EBUSY');
+      net.devs.delete(dev.name);
+      for (const a of dev.inDev.addrs) if (a.label === dev.name) a.label = change.name;
+      dev.name = change.name;
+      net.devs.set(dev.name, dev);
+    }
+    if (change.alias !== undefined) dev.alias = change.alias || undefined;
+    if (change.arp !== undefined && dev.kind !== 'loopback') dev.noarp = !change.arp;
+    if (change.promisc !== undefined) dev.promisc = Math.max(0, dev.promisc + (change.promisc ? 1 : -1));
+    if (change.up === true) net.devUp(dev);
+    if (change.up === false) net.devDown(dev);
+    if (change.master !== undefined) {
+      const r = this.setMaster(dev, change.master);
+      if (!r.ok) return r;
+    }
+    if (change.brport) {
+      const p = dev.brport;
+      if (!p) return kerr('EOPNOTSUPP');
+      Object.assign(p, Object.fromEntries(Object.entries(change.brport).filter(([, v]) => v !== undefined)));
+    }
+    if (change.bridge) {
+      if (!dev.br) return kerr('EOPNOTSUPP');
+      if (change.bridge.ageingTime !== undefined) dev.br.ageingMs = change.bridge.ageingTime * 1000;
+    }
+    return kok(undefined);
+  }
+
+  private setMtu(dev: NetDevice, mtu: number): KResult<void> {
+    if (!Number.isInteger(mtu) || mtu < 0) return kerr('EINVAL');
+    if (dev.minMtu && mtu < dev.minMtu) return kerr('EINVAL', 'mtu less than device minimum');
+    if (dev.maxMtu && mtu > dev.maxMtu) return kerr('EINVAL', 'mtu greater than device maximum');
+    dev.mtu = mtu;
+    if (dev.kind === 'bridge') dev.br!.mtuSetByUser = true;
+    if (dev.master && !dev.master.br!.mtuSetByUser) dev.master.mtu = Math.min(...dev.master.br!.ports.map((p) => p.dev.mtu));
+    // inetdev_event(NETDEV_CHANGEMTU): below 68 bytes IPv4 is torn off the device.
+    if (mtu < 68 && dev.inDev.addrs.length > 0) {
+      dev.inDev.addrs = [];
+      dev.net.flushRoutesOfDev(dev, true);
+    }
+    dev.net.pmtu.clear();
+    return kok(undefined);
+  }
+
+  private setMaster(dev: NetDevice, master: string | null): KResult<void> {
+    if (master === null) {
+      if (dev.master) bridgeDelPort(dev);
+      return kok(undefined);
+    }
+    const br = this.net.devByName(master);
+    if (!br) return kerr('ENODEV');
+    if (dev.master === br) return kok(undefined);
+    if (br.kind !== 'bridge') return kerr('EOPNOTSUPP');
+    if (br === dev) return kerr('ELOOP');
+    if (dev.kind === 'bridge') return kerr('ELOOP');
+    if (dev.kind === 'loopback') return kerr('EINVAL');
+    if (dev.master) bridgeDelPort(dev);
+    bridgeAddPort(br, dev);
+    return kok(undefined);
+  }
+
+  /** dev_change_net_namespace. */
+  private moveDevice(dev: NetDevice, target: Net): void {
+    const from = dev.net;
+    if (dev.master) bridgeDelPort(dev);
+    from.detach(dev);
+    const keep = target.byIndex.has(dev.ifindex) ? undefined : dev.ifindex;
+    dev.ifindex = target.allocIfindex(keep);
+    target.attach(dev);
+    if (dev.peer) {
+      const peerNet = dev.peer.net;
+      if (peerNet !== target) {
+        this.deps.ensureNsid(target, peerNet);
+        this.deps.ensureNsid(peerNet, target);
+      }
+      // The peer end loses carrier-derived state (its routes go linkdown) through carrier().
+      peerNet.carrierChanged(dev.peer);
+    }
+  }
+
+  linkDel(name: string): KResult<void> {
+    const dev = this.net.devByName(name);
+    if (!dev) return kerr('ENODEV');
+    if (dev.kind === 'loopback') return kerr('EOPNOTSUPP');
+    this.unregister(dev);
+    if (dev.peer) {
+      const peer = dev.peer;
+      dev.peer = undefined;
+      peer.peer = undefined;
+      this.unregister(peer);
+    }
+    return kok(undefined);
+  }
+
+  private unregister(dev: NetDevice): void {
+    const net = dev.net;
+    if (dev.br) for (const p of [...dev.br.ports]) bridgeDelPort(p.dev);
+    if (dev.master) bridgeDelPort(dev);
+    net.detach(dev);
+  }
+
+  linkList(): LinkInfo[] {
+    return [...this.net.byIndex.values()].sort((a, b) => a.ifindex - b.ifindex).map((d) => this.linkInfo(d));
+  }
+
+  linkGet(name: string): LinkInfo | undefined {
+    const d = this.net.devByName(name);
+    return d ? this.linkInfo(d) : undefined;
+  }
+
+  private linkInfo(d: NetDevice): LinkInfo {
+    const info: LinkInfo = {
+      ifindex: d.ifindex,
+      name: d.name,
+      kind: d.kind,
+      flags: d.flags(),
+      mtu: d.mtu,
+      minMtu: d.minMtu,
+      maxMtu: d.maxMtu,
+      qdisc: d.qdisc(),
+      operstate: d.operstate(),
+      group: 'default',
+      txqlen: d.txqlen,
+      address: d.mac,
+      broadcast: d.kind === 'loopback' ? '00:00:00:00:00:00' : 'ff:ff:ff:ff:ff:ff',
+      linkType: d.linkType(),
+      promiscuity: d.promisc,
+    };
+    if (d.master) info.master = d.master.name;
+    if (d.alias !== undefined) info.alias = d.alias;
+    if (d.kind === 'veth' && d.peer) {
+      const p = d.peer;
+      if (p.net === d.net) {
+        info.link = { ifindex: p.ifindex, name: p.name };
+      } else {
+        const id = this.deps.nsidOf(d.net, p.net);
+        info.link = { ifindex: p.ifindex, ...(id !== undefined ? { netnsId: id } : {}), ...(p.net.name !== undefined ? { netnsName: p.net.name } : {}) };
+      }
+    }
+    if (d.br) {
+      info.bridge = { ageingTime: d.br.ageingMs / 1000, stpState: 0, vlanFiltering: false, forwardDelay: d.br.forwardDelay };
+    }
+    if (d.brport) {
+      const p = d.brport;
+      info.brport = { state: portForwarding(p) ? 'forwarding' : 'disabled', hairpin: p.hairpin, learning: p.learning, flood: p.flood, cost: p.cost, priority: p.priority };
+    }
+    return info;
+  }
+
+  /* --------------------------------------------------------------- addresses */
+
+  addrAdd(req: AddrRequest, opts?: { replace?: boolean }): KResult<void> {
+    const net = this.net;
+    const dev = net.devByName(req.dev);
+    if (!dev) return kerr('ENODEV');
+    const local = parseIpv4(req.local);
+    if (local === undefined || !Number.isInteger(req.prefixLen) || req.prefixLen < 0 || req.prefixLen > 32) return kerr('EINVAL');
+    let address = local;
+    let hasPeer = false;
+    if (req.peer !== undefined) {
+      const p = parseIpv4(req.peer);
+      if (p === undefined) return kerr('EINVAL');
+      address = p;
+      hasPeer = true;
+    }
+    const mask = prefixMask(req.prefixLen);
+    let broadcast = 0;
+    if (req.broadcast === '+') broadcast = req.prefixLen < 31 ? ((address | ~mask) >>> 0) : 0;
+    else if (req.broadcast === '-') broadcast = 0;
+    else if (req.broadcast !== undefined) {
+      const b = parseIpv4(req.broadcast);
+      if (b === undefined) return kerr('EINVAL');
+      broadcast = b;
+    }
+    const scope = req.scope !== undefined ? scopeFromName(req.scope) : local >>> 24 === 127 ? Scope.HOST : Scope.UNIVERSE;
+    const list = dev.inDev.addrs;
+    const same = list.find((a) => a.mask === mask && ((a.address ^ address) & mask) === 0 && a.local === local);
+    if (same) {
+      if (!opts?.replace) return kerr('EEXIST');
+      same.broadcast = broadcast;
+      same.scope = scope;
+      same.label = req.label ?? same.label;
+      same.noprefixroute = req.noprefixroute ?? same.noprefixroute;
+      net.resyncKernelRoutes(dev);
+      return kok(undefined);
+    }
+    let secondary = false;
+    for (const a of list) {
+      if (a.mask === mask && ((a.address ^ address) & mask) === 0) {
+        if (a.scope !== scope) return kerr('EINVAL');
+        secondary = true;
+      }
+    }
+    if (dev.mtu < 68) return kerr('ENOBUFS');
+    const ifa: IfAddr = {
+      dev,
+      local,
+      address,
+      prefixLen: req.prefixLen,
+      mask,
+      broadcast,
+      scope,
+      secondary,
+      label: req.label ?? dev.name,
+      noprefixroute: req.noprefixroute ?? false,
+      hasPeer,
+    };
+    net.insertIfAddr(ifa);
+    return kok(undefined);
+  }
+
+  addrDel(req: { dev: string; local: string; prefixLen?: number }): KResult<void> {
+    const dev = this.net.devByName(req.dev);
+    if (!dev) return kerr('ENODEV');
+    const local = parseIpv4(req.local);
+    if (local === undefined) return kerr('EINVAL');
+    const ifa = dev.inDev.addrs.find((a) => a.local === local && (req.prefixLen === undefined || a.prefixLen === req.prefixLen));
+    if (!ifa) return kerr('EADDRNOTAVAIL');
+    this.net.deleteIfAddr(ifa);
+    return kok(undefined);
+  }
+
+  addrList(filter?: { dev?: string }): AddrInfo[] {
+    const out: AddrInfo[] = [];
+    const devs = [...this.net.byIndex.values()].sort((a, b) => a.ifindex - b.ifindex);
+    for (const d of devs) {
+      if (filter?.dev !== undefined && d.name !== filter.dev) continue;
+      for (const a of d.inDev.addrs) {
+        out.push({
+          ifindex: d.ifindex,
+          dev: d.name,
+          family: 'inet',
+          local: formatIpv4(a.local),
+          prefixLen: a.prefixLen,
+          ...(a.hasPeer ? { peer: formatIpv4(a.address) } : {}),
+          ...(a.broadcast ? { broadcast: formatIpv4(a.broadcast) } : {}),
+          scope: scopeName(a.scope) as AddrScope,
+          secondary: a.secondary,
+          label: a.label,
+          noprefixroute: a.noprefixroute,
+          validLft: 'forever',
+          preferredLft: 'forever',
+        });
+      }
+    }
+    return out;
+  }
+
+  addrFlush(filter: { dev?: string; scope?: AddrScope }): KResult<number> {
+    if (filter.dev !== undefined && !this.net.devByName(filter.dev)) return kerr('ENODEV');
+    let n = 0;
+    for (;;) {
+      const devs = [...this.net.byIndex.values()].filter((d) => filter.dev === undefined || d.name === filter.dev);
+      const victim = devs.flatMap((d) => d.inDev.addrs).find((a) => filter.scope === undefined || scopeName(a.scope) === filter.scope);
+      if (!victim) break;
+      const before = victim.dev.inDev.addrs.length;
+      this.net.deleteIfAddr(victim);
+      n += before - victim.dev.inDev.addrs.length;
+    }
+    return kok(n);
+  }
+
+  /* ------------------------------------------------------------------ routes */
+
+  routeAdd(req: RouteRequest, mode: 'add' | 'replace' | 'append' | 'change' | 'prepend' = 'add'): KResult<void> {
+    const net = this.net;
+    const type: RouteType = req.type ?? 'unicast';
+    const dst = parseIpv4(req.dst);
+    if (dst === undefined || !Number.isInteger(req.dstLen) || req.dstLen < 0 || req.dstLen > 32) return kerr('EINVAL');
+    if (req.dstLen < 32 && ((dst << req.dstLen) >>> 0) !== 0 && req.dstLen > 0) return kerr('EINVAL', 'Invalid prefix for given prefix length');
+    if (req.dstLen === 0 && dst !== 0) return kerr('EINVAL', 'Invalid prefix for given prefix length');
+    const defaultTable = type === 'local' || type === 'broadcast' || type === 'nat' || type === 'anycast' ? RT_TABLE_LOCAL : RT_TABLE_MAIN;
+    const table = req.table ?? defaultTable;
+    if (!Number.isInteger(table) || table < 0 || table > 0xffffffff) return kerr('EINVAL');
+    const hasGw = req.gateway !== undefined || (req.nexthops?.some((n) => n.gateway !== undefined) ?? false);
+    const defaultScope = type === 'local' || type === 'nat' ? 'host' : type === 'broadcast' || type === 'multicast' || type === 'anycast' ? 'link' : type === 'unicast' && !hasGw ? 'link' : 'global';
+    const scope = scopeFromName(req.scope ?? defaultScope);
+    let prefsrc = 0;
+    if (req.prefsrc !== undefined) {
+      const p = parseIpv4(req.prefsrc);
+      if (p === undefined) return kerr('EINVAL');
+      // fib_valid_prefsrc: the preferred source must be one of our addresses.
+      if (!(type === 'local' && p === dst) && !net.addrOwner(p)) return kerr('EINVAL', 'Invalid prefsrc address');
+      prefsrc = p;
+    }
+    const entry: FibEntry = {
+      table,
+      type,
+      dst,
+      len: req.dstLen,
+      tos: req.tos ?? 0,
+      priority: req.metric ?? 0,
+      proto: req.proto ?? 'boot',
+      scope,
+      nhScope: Scope.HOST,
+      prefsrc,
+      gw: 0,
+      dev: undefined,
+      onlink: false,
+      mtu: req.mtu,
+      nexthops: undefined,
+    };
+    const needsNh = type === 'unicast' || type === 'local' || type === 'broadcast' || type === 'multicast' || type === 'anycast' || type === 'nat';
+    if (req.nexthops && req.nexthops.length > 0) {
+      const nhs: FibNh[] = [];
+      for (const n of req.nexthops) {
+        const r = this.checkNexthop(entry, n.gateway, n.dev, n.onlink ?? false, table);
+        if (!r.ok) return r;
+        nhs.push({ gw: r.value.gw, dev: r.value.dev, onlink: n.onlink ?? false, weight: n.weight ?? 1 });
+      }
+      entry.nexthops = nhs;
+      entry.dev = nhs[0]!.dev;
+      entry.gw = nhs[0]!.gw;
+      entry.nhScope = Scope.LINK;
+    } else if (needsNh) {
+      if (scope === Scope.HOST) {
+        if (req.gateway !== undefined) return kerr('EINVAL', 'Route with host scope can not have a gateway');
+        if (req.dev === undefined) return kerr('ENODEV');
+        const d = net.devByName(req.dev);
+        if (!d) return kerr('ENODEV');
+        entry.dev = d;
+        entry.nhScope = Scope.NOWHERE;
+      } else {
+        if (req.gateway === undefined && req.dev === undefined) return kerr('EINVAL', 'Nexthop device required');
+        const r = this.checkNexthop(entry, req.gateway, req.dev, req.onlink ?? false, table);
+        if (!r.ok) return r;
+        entry.gw = r.value.gw;
+        entry.dev = r.value.dev;
+        entry.nhScope = r.value.nhScope;
+        entry.onlink = req.onlink ?? false;
+      }
+    } else if (req.dev !== undefined) {
+      const d = net.devByName(req.dev);
+      if (!d) return kerr('ENODEV');
+      entry.dev = d;
+    }
+    const t = net.table(table, true)!;
+    const err = t.insert(entry, mode);
+    if (err) return kerr(err);
+    if (table === RT_TABLE_LOCAL && entry.proto !== 'kernel') net.customLocalRoutes = true;
+    return kok(undefined);
+  }
+
+  /** fib_check_nh_v4_gw / fib_check_nh_nongw. */
+  private checkNexthop(e: FibEntry, gateway: string | undefined, devName: string | undefined, onlink: boolean, table: number): KResult<{ gw: number; dev: NetDevice; nhScope: Scope }> {
+    const net = this.net;
+    let dev: NetDevice | undefined;
+    if (devName !== undefined) {
+      dev = net.devByName(devName);
+      if (!dev) return kerr('ENODEV');
+    }
+    if (gateway === undefined) {
+      if (onlink) return kerr('EINVAL', 'Invalid flags for nexthop - PERVASIVE and ONLINK can not be set');
+      if (!dev) return kerr('ENODEV');
+      if (!dev.adminUp) return kerr('ENETDOWN', 'Device for nexthop is not up');
+      return kok({ gw: 0, dev, nhScope: Scope.HOST });
+    }
+    const gw = parseIpv4(gateway);
+    if (gw === undefined) return kerr('EINVAL');
+    if (onlink) {
+      if (e.scope >= Scope.LINK) return kerr('EINVAL', 'Nexthop has invalid scope');
+      if (!dev) return kerr('ENODEV', 'Nexthop device required for onlink');
+      if (!dev.adminUp) return kerr('ENETDOWN', 'Nexthop device is not up');
+      const t = net.tables.get(RT_TABLE_LOCAL)?.find(gw, 32);
+      if (t?.some((x) => x.type === 'local' || x.type === 'broadcast') || gw >>> 28 === 0xe || gw === 0xffffffff || gw >>> 24 === 0) return kerr('EINVAL', 'Nexthop has invalid gateway');
+      return kok({ gw, dev, nhScope: Scope.LINK });
+    }
+    // The gateway must be reachable through a link- or host-scope route (scope + 1, at least link).
+    const lookupScope = Math.max(e.scope + 1, Scope.LINK) as Scope;
+    const flow = { daddr: gw, oif: dev?.ifindex ?? 0, tos: 0, scope: lookupScope };
+    let found: FibEntry | undefined;
+    const tbl = table !== RT_TABLE_MAIN ? net.tables.get(table) : undefined;
+    if (tbl) {
+      const r = tbl.lookup(flow);
+      if (r && !('error' in r)) found = r.entry;
+    }
+    if (!found) {
+      const r = fibRulesLookup(net.rules, net.tables, { ...flow, saddr: 0, iifName: 'lo', oifName: dev?.name, mark: 0 });
+      if ('error' in r) return kerr('EINVAL', 'Nexthop has invalid gateway');
+      found = r.entry;
+    }
+    if (found.type !== 'unicast' && found.type !== 'local') return kerr('EINVAL', 'Nexthop has invalid gateway');
+    const out = found.dev;
+    if (!out) return kerr('ENODEV', 'No egress device for nexthop');
+    if (!out.adminUp) return kerr('ENETDOWN');
+    return kok({ gw, dev: out, nhScope: found.scope });
+  }
+
+  routeDel(req: Partial<RouteRequest> & { dst: string; dstLen: number }): KResult<void> {
+    const net = this.net;
+    const dst = parseIpv4(req.dst);
+    if (dst === undefined) return kerr('EINVAL');
+    const table = req.table ?? RT_TABLE_MAIN;
+    const t = net.tables.get(table);
+    if (!t) return kerr('ESRCH');
+    const list = t.find(dst, req.dstLen) ?? [];
+    let dev: NetDevice | undefined;
+    if (req.dev !== undefined) {
+      dev = net.devByName(req.dev);
+      if (!dev) return kerr('ENODEV');
+    }
+    const gw = req.gateway !== undefined ? parseIpv4(req.gateway) : undefined;
+    const prefsrc = req.prefsrc !== undefined ? parseIpv4(req.prefsrc) : undefined;
+    const victim = list.find(
+      (e) =>
+        (req.tos ?? 0) === e.tos &&
+        (req.metric === undefined || req.metric === e.priority) &&
+        (req.type === undefined || req.type === e.type) &&
+        (req.scope === undefined || scopeFromName(req.scope) === e.scope) &&
+        (prefsrc === undefined || prefsrc === e.prefsrc) &&
+        (req.proto === undefined || req.proto === e.proto) &&
+        (dev === undefined || e.dev === dev || (e.nexthops?.some((n) => n.dev === dev) ?? false)) &&
+        (gw === undefined || e.gw === gw),
+    );
+    if (!victim) return kerr('ESRCH');
+    t.remove(victim);
+    return kok(undefined);
+  }
+
+  routeList(filter?: { table?: number | 'all' }): RouteInfo[] {
+    const which = filter?.table ?? RT_TABLE_MAIN;
+    const tables = [...this.net.tables.values()]
+      .filter((t) => which === 'all' || t.id === which)
+      .sort((a, b) => (a.id & 255) - (b.id & 255) || a.id - b.id);
+    const out: RouteInfo[] = [];
+    for (const t of tables) for (const e of t.entries()) out.push(this.routeInfo(e));
+    return out;
+  }
+
+  private routeInfo(e: FibEntry): RouteInfo {
+    const linkdown = e.dev !== undefined && e.nhScope !== Scope.NOWHERE && !e.dev.carrier();
+    const info: RouteInfo = {
+      table: e.table,
+      type: e.type,
+      dst: formatIpv4(e.dst),
+      dstLen: e.len,
+      proto: e.proto,
+      scope: scopeName(e.scope),
+      onlink: e.onlink,
+      linkdown,
+    };
+    if (e.gw && !e.nexthops) info.gateway = formatIpv4(e.gw);
+    if (e.dev && !e.nexthops) info.dev = e.dev.name;
+    if (e.prefsrc) info.prefsrc = formatIpv4(e.prefsrc);
+    if (e.priority) info.metric = e.priority;
+    if (e.mtu !== undefined) info.mtu = e.mtu;
+    if (e.tos) info.tos = e.tos;
+    if (e.nexthops) info.nexthops = e.nexthops.map((n) => ({ ...(n.gw ? { gateway: formatIpv4(n.gw) } : {}), ...(n.dev ? { dev: n.dev.name } : {}), onlink: n.onlink, weight: n.weight }));
+    return info;
+  }
+
+  routeGet(req: RouteGetRequest): KResult<RouteGetResult> {
+    const net = this.net;
+    const dst = parseIpv4(req.dst);
+    if (dst === undefined) return kerr('EINVAL');
+    let from = 0;
+    if (req.from !== undefined) {
+      const f = parseIpv4(req.from);
+      if (f === undefined) return kerr('EINVAL');
+      from = f;
+    }
+    if (req.iif !== undefined) {
+      const iif = net.devByName(req.iif);
+      if (!iif) return kerr('ENODEV');
+      const r = ipRouteInput(net, dst, from, req.tos ?? 0, iif, req.mark ?? 0);
+      switch (r.kind) {
+        case 'local':
+          return kok({ type: 'local', dst: req.dst, dev: net.lo.name, table: r.rt.table, iif: iif.name, cacheFlags: ['local'] });
+        case 'broadcast':
+          return kok({ type: 'broadcast', dst: req.dst, dev: net.lo.name, table: RT_TABLE_LOCAL, iif: iif.name, cacheFlags: ['local', 'brd'] });
+        case 'forward': {
+          const res: RouteGetResult = { type: 'unicast', dst: req.dst, dev: r.rt.dev.name, table: r.rt.table, iif: iif.name, cacheFlags: r.rt.redirect ? ['redirect'] : [] };
+          if (r.rt.gw) res.gateway = formatIpv4(r.rt.gw);
+          if (r.rt.pmtu !== undefined) res.mtu = r.rt.pmtu;
+          return kok(res);
+        }
+        case 'error':
+          return kerr(r.errno);
+        case 'martian':
+          return kerr('EINVAL');
+      }
+    }
+    let oif = 0;
+    if (req.oif !== undefined) {
+      const d = net.devByName(req.oif);
+      if (!d) return kerr('ENODEV');
+      oif = d.ifindex;
+    }
+    const r = ipRouteOutput(net, { daddr: dst, saddr: from, oif, tos: req.tos ?? 0, mark: req.mark ?? 0 });
+    if ('error' in r) return kerr(r.error);
+    const rt = r.rt;
+    const res: RouteGetResult = {
+      type: rt.type,
+      dst: req.dst,
+      dev: rt.dev.name,
+      table: rt.table,
+      uid: 0,
+      cacheFlags: rt.type === 'local' ? ['local'] : rt.type === 'broadcast' ? ['local', 'brd'] : [],
+    };
+    if (rt.gw) res.gateway = formatIpv4(rt.gw);
+    // rt_fill_info reports RTA_PREFSRC only when the chosen source differs from the requested one.
+    if (rt.src !== from) res.src = formatIpv4(rt.src);
+    if (rt.pmtu !== undefined) res.mtu = routeMtu(net, rt);
+    return kok(res);
+  }
+
+  /* ------------------------------------------------------------------- rules */
+
+  ruleAdd(rule: Omit<RuleInfo, 'priority'> & { priority?: number }): KResult<void> {
+    const net = this.net;
+    const parse = (a: string | undefined, len: number | undefined): { addr: number; len: number } | null => {
+      if (a === undefined) return { addr: 0, len: 0 };
+      const v = parseIpv4(a);
+      if (v === undefined) return null;
+      return { addr: v, len: len ?? 32 };
+    };
+    const f = parse(rule.from, rule.fromLen);
+    const t = parse(rule.to, rule.toLen);
+    if (!f || !t) return kerr('EINVAL');
+    let priority = rule.priority;
+    if (priority === undefined) {
+      // fib_default_rule_pref: one below the second rule's preference.
+      const second = net.rules[1];
+      priority = second && second.priority ? second.priority - 1 : 0;
+    }
+    const r: FibRule = {
+      priority,
+      from: f.addr,
+      fromLen: f.len,
+      to: t.addr,
+      toLen: t.len,
+      iif: rule.iif,
+      oif: rule.oif,
+      fwmark: rule.fwmark,
+      fwmask: rule.fwmask ?? 0xffffffff,
+      table: rule.table,
+      action: rule.action,
+    };
+    if (net.rules.some((x) => sameRule(x, r))) return kerr('EEXIST');
+    let pos = net.rules.findIndex((x) => x.priority > priority!);
+    if (pos < 0) pos = net.rules.length;
+    net.rules.splice(pos, 0, r);
+    return kok(undefined);
+  }
+
+  ruleDel(rule: Partial<RuleInfo>): KResult<void> {
+    const net = this.net;
+    const from = rule.from !== undefined ? parseIpv4(rule.from) : undefined;
+    const to = rule.to !== undefined ? parseIpv4(rule.to) : undefined;
+    const i = net.rules.findIndex(
+      (r) =>
+        (rule.priority === undefined || r.priority === rule.priority) &&
+        (rule.table === undefined || r.table === rule.table) &&
+        (from === undefined || (r.from === from && r.fromLen === (rule.fromLen ?? 32))) &&
+        (to === undefined || (r.to === to && r.toLen === (rule.toLen ?? 32))) &&
+        (rule.iif === undefined || r.iif === rule.iif) &&
+        (rule.oif === undefined || r.oif === rule.oif) &&
+        (rule.fwmark === undefined || r.fwmark === rule.fwmark) &&
+        (rule.action === undefined || r.action === rule.action),
+    );
+    if (i < 0) return kerr('ENOENT');
+    net.rules.splice(i, 1);
+    return kok(undefined);
+  }
+
+  ruleList(): RuleInfo[] {
+    return this.net.rules.map((r) => ({
+      priority: r.priority,
+      ...(r.fromLen ? { from: formatIpv4(r.from), fromLen: r.fromLen } : {}),
+      ...(r.toLen ? { to: formatIpv4(r.to), toLen: r.toLen } : {}),
+      ...(r.iif !== undefined ? { iif: r.iif } : {}),
+      ...(r.oif !== undefined ? { oif: r.oif } : {}),
+      ...(r.fwmark !== undefined ? { fwmark: r.fwmark, fwmask: r.fwmask } : {}),
+      table: r.table,
+      action: r.action,
+    }));
+  }
+
+  /* -------------------------------------------------------------- neighbours */
+
+  neighAdd(req: NeighRequest, mode: 'add' | 'replace' | 'change' = 'add'): KResult<void> {
+    const net = this.net;
+    const dev = net.devByName(req.dev);
+    if (!dev) return kerr('ENODEV');
+    const ip = parseIpv4(req.dst);
+    if (ip === undefined) return kerr('EINVAL');
+    if (req.proxy) {
+      if (net.neigh.proxies.some((p) => p.ip === ip && p.dev === dev)) {
+        if (mode === 'add') return kerr('EEXIST');
+        return kok(undefined);
+      }
+      net.neigh.proxies.push({ ip, dev });
+      return kok(undefined);
+    }
+    let lladdr: string | undefined;
+    if (req.lladdr !== undefined) {
+      lladdr = parseMac(req.lladdr);
+      if (!lladdr) return kerr('EINVAL');
+    }
+    const state = nudFromName(req.state ?? 'PERMANENT');
+    const existing = net.neigh.lookup(dev, ip);
+    if (existing && existing.state !== 0 && mode === 'add') return kerr('EEXIST');
+    if (!existing && mode === 'change') return kerr('ENOENT');
+    if (lladdr === undefined && state & (NUD_PERMANENT | NUD_NOARP | 0x02 | 0x04) && !(existing?.lladdr)) return kerr('EINVAL');
+    const n = existing ?? net.neigh.create(dev, ip);
+    net.neigh.update(n, lladdr, state, NEIGH_UPDATE_F_ADMIN | NEIGH_UPDATE_F_OVERRIDE);
+    if (req.router !== undefined) n.router = req.router;
+    return kok(undefined);
+  }
+
+  neighDel(req: { dst: string; dev: string; proxy?: boolean }): KResult<void> {
+    const net = this.net;
+    const dev = net.devByName(req.dev);
+    if (!dev) return kerr('ENODEV');
+    const ip = parseIpv4(req.dst);
+    if (ip === undefined) return kerr('EINVAL');
+    if (req.proxy) {
+      const i = net.neigh.proxies.findIndex((p) => p.ip === ip && p.dev === dev);
+      if (i < 0) return kerr('ENOENT');
+      net.neigh.proxies.splice(i, 1);
+      return kok(undefined);
+    }
+    const n = net.neigh.lookup(dev, ip);
+    if (!n) return kerr('ENOENT');
+    net.neigh.remove(n);
+    return kok(undefined);
+  }
+
+  neighList(filter?: { dev?: string; proxy?: boolean }): NeighInfo[] {
+    const net = this.net;
+    if (filter?.proxy) {
+      return net.neigh.proxies
+        .filter((p) => filter.dev === undefined || p.dev?.name === filter.dev)
+        .map((p) => ({ dst: formatIpv4(p.ip), dev: p.dev?.name ?? '', state: 'NONE', router: false, proxy: true }));
+    }
+    return net.neigh
+      .entries()
+      .filter((n) => filter?.dev === undefined || n.dev.name === filter.dev)
+      .map((n) => ({
+        dst: formatIpv4(n.ip),
+        dev: n.dev.name,
+        ...(n.lladdr !== undefined && n.state !== 0x01 && n.state !== 0x20 ? { lladdr: n.lladdr } : {}),
+        state: nudName(n.state),
+        router: n.router,
+        proxy: false,
+      }));
+  }
+
+  neighFlush(filter: { dev?: string; all?: boolean }): KResult<number> {
+    const net = this.net;
+    if (filter.dev !== undefined && !net.devByName(filter.dev)) return kerr('ENODEV');
+    let n = 0;
+    for (const e of net.neigh.entries()) {
+      if (filter.dev !== undefined && e.dev.name !== filter.dev) continue;
+      if (!filter.all && e.state & (NUD_PERMANENT | NUD_NOARP)) continue;
+      net.neigh.remove(e);
+      n++;
+    }
+    return kok(n);
+  }
+
+  /* --------------------------------------------------------------------- fdb */
+
+  fdbAdd(req: FdbRequest, mode: 'add' | 'append' | 'replace' = 'add'): KResult<void> {
+    const net = this.net;
+    const dev = net.devByName(req.dev);
+    if (!dev) return kerr('ENODEV');
+    const mac = parseMac(req.mac);
+    if (!mac) return kerr('EINVAL');
+    const br = dev.br ? dev : dev.master;
+    if (!br || !br.br) return kerr('EOPNOTSUPP');
+    const st = br.br;
+    const existing = st.fdb.get(mac);
+    if (existing && mode === 'add' && (existing.isStatic || existing.isLocal)) return kerr('EEXIST');
+    const state = req.state ?? 'permanent';
+    st.fdb.set(mac, {
+      mac,
+      port: dev.brport,
+      isLocal: state === 'permanent',
+      isStatic: state !== 'dynamic',
+      updated: net.env.now(),
+    });
+    return kok(undefined);
+  }
+
+  fdbDel(req: FdbRequest): KResult<void> {
+    const net = this.net;
+    const dev = net.devByName(req.dev);
+    if (!dev) return kerr('ENODEV');
+    const mac = parseMac(req.mac);
+    if (!mac) return kerr('EINVAL');
+    const br = dev.br ? dev : dev.master;
+    if (!br || !br.br) return kerr('EOPNOTSUPP');
+    const e = br.br.fdb.get(mac);
+    if (!e || (e.port !== dev.brport && !(dev === br && e.port === undefined))) return kerr('ENOENT');
+    br.br.fdb.delete(mac);
+    return kok(undefined);
+  }
+
+  fdbList(filter?: { dev?: string; br?: string }): FdbInfo[] {
+    const net = this.net;
+    const out: FdbInfo[] = [];
+    const now = net.env.now();
+    const bridges = [...net.byIndex.values()].filter((d) => d.br).sort((a, b) => a.ifindex - b.ifindex);
+    for (const br of bridges) {
+      if (filter?.br !== undefined && br.name !== filter.br) continue;
+      for (const e of fdbEntries(br)) {
+        const devName = e.port ? e.port.dev.name : br.name;
+        if (filter?.dev !== undefined && devName !== filter.dev) continue;
+        out.push({
+          mac: e.mac,
+          dev: devName,
+          master: br.name,
+          state: e.isLocal ? 'permanent' : e.isStatic ? 'static' : 'dynamic',
+          self: false,
+          local: e.isLocal,
+          ...(!e.isStatic ? { ageing: Math.floor((now - e.updated) / 1000) } : {}),
+        });
+      }
+    }
+    return out;
+  }
+
+  /* ----------------------------------------------------------------- sysctls */
+
+  sysctlGet(key: string): KResult<string> {
+    return sysctlGet(this.net, key);
+  }
+
+  sysctlSet(key: string, value: string): KResult<void> {
+    return sysctlSet(this.net, key, value);
+  }
+
+  sysctlList(prefix?: string): { key: string; value: string }[] {
+    return sysctlList(this.net, prefix);
+  }
+}
+
+function sameRule(a: FibRule, b: FibRule): boolean {
+  return (
+    a.priority === b.priority &&
+    a.from === b.from &&
+    a.fromLen === b.fromLen &&
+    a.to === b.to &&
+    a.toLen === b.toLen &&
+    a.iif === b.iif &&
+    a.oif === b.oif &&
+    a.fwmark === b.fwmark &&
+    a.table === b.table &&
+    a.action === b.action
+  );
+}
