@@ -19,7 +19,7 @@ const run = (cmd: Command, argv: string[], stdin = '') => cmd(argv, ctx(stdin));
 describe('text tools', () => {
   it('refuse real-but-unmodelled options as unsupported, not as invalid', () => {
     expect(run(ls, ['ls', '-l'])).toEqual({ exitCode: 2, stdout: '', stderr: 'podnet: unsupported: ls option -l\n' });
-    expect(run(grep, ['grep', '-A', '2', 'x'], 'x\n').stderr).toBe('podnet: unsupported: grep option -A\n');
+    expect(run(grep, ['grep', '-P', 'x'], 'x\n').stderr).toBe('podnet: unsupported: grep option -P\n');
     expect(run(wc, ['wc', '-x'])).toEqual({ exitCode: 1, stdout: '', stderr: "wc: invalid option -- 'x'\nTry 'wc --help' for more information.\n" });
   });
 
