@@ -9,7 +9,7 @@ import { isTableName, type TableName } from '../../kernel/netfilter/tables.js';
 import { readPath } from '../text/io.js';
 import { result, type Command, type ExecContext, type ExecResult } from '../types.js';
 import { applyCommand } from './iptables.js';
-import { parseIptables, type ParsedCommand } from './parse.js';
+import { parseIptables } from './parse.js';
 import { VERSION } from './save.js';
 
 const PROG = 'iptables-restore';
@@ -27,35 +27,49 @@ export interface RestoreOptions {
  * a backslash escapes a quote. An unterminated quote runs to the end of the line.
  */
 export function splitRestoreLine(line: string): string[] {
+  // Fast path: most lines have no quotes at all.
+  if (!line.includes('"')) {
+    const words = line.split(/[ \t\r]+/);
+    if (words.length > 0 && words[0] === '') words.shift();
+    if (words.length > 0 && words[words.length - 1] === '') words.pop();
+    return words;
+  }
   const out: string[] = [];
   let cur = '';
   let inWord = false;
   let quoted = false;
+  let start = 0;
   for (let i = 0; i < line.length; i++) {
-    const c = line[i]!;
+    const c = line.charCodeAt(i);
     if (quoted) {
-      if (c === '\\' && line[i + 1] === '"') {
-        cur += '"';
+      if (c === 0x5c && line.charCodeAt(i + 1) === 0x22) {
+        cur += line.slice(start, i) + '"';
         i++;
-      } else if (c === '"') quoted = false;
-      else cur += c;
+        start = i + 1;
+      } else if (c === 0x22) {
+        cur += line.slice(start, i);
+        quoted = false;
+        start = i + 1;
+      }
       continue;
     }
-    if (c === '"') {
+    if (c === 0x22) {
+      cur += line.slice(start, i);
       quoted = true;
       inWord = true;
+      start = i + 1;
       continue;
     }
-    if (c === ' ' || c === '\t' || c === '\n' || c === '\r') {
-      if (inWord) out.push(cur);
+    if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d) {
+      if (inWord) out.push(cur + line.slice(start, i));
       cur = '';
       inWord = false;
+      start = i + 1;
       continue;
     }
-    cur += c;
     inWord = true;
   }
-  if (inWord) out.push(cur);
+  if (inWord || quoted) out.push(cur + line.slice(start));
   return out;
 }
 
@@ -67,96 +81,97 @@ const paramFail = (msg: string, line: number, bare = false): Failure => ({
 });
 const lineFail = (line: number, msg?: string): Failure => ({ exit: 1, stderr: `${PROG}: line ${line} failed${msg ? ': ' + msg : ''}\n` });
 
-type Op =
-  | { line: number; kind: 'chain'; name: string; policy: string; counters?: { pkts: number; bytes: number } }
-  | { line: number; kind: 'cmd'; cmd: ParsedCommand };
-
 /**
- * Applies one block's operations in order, as iptables-nft's deferred batch (nft_prepare) does at
- * COMMIT: a jump to a chain that does not exist by then is reported against the COMMIT line; a
- * kernel refusal against the line of the operation that caused it.
+ * Restores `text` into `rs`. Each block is applied to a scratch copy of its table as it is read and
+ * swapped in at COMMIT, so a failing block changes nothing; tables committed by earlier blocks stay
+ * committed, as with nft. iptables-nft resolves jump targets and talks to the kernel only at COMMIT
+ * (its deferred batch), so a jump to a missing chain is reported against the COMMIT line and a
+ * kernel refusal against the line that caused it, after every line of the block parsed.
  */
-function applyBlock(table: NfTable, ops: Op[], commitLine: number): Failure | undefined {
-  for (const op of ops) {
-    if (op.kind === 'chain') {
-      const existing = table.chain(op.name);
-      if (existing?.builtin) {
-        if (op.policy !== '-') {
-          const r = table.setPolicy(op.name, op.policy, op.counters);
-          if (!r.ok) return lineFail(op.line, r.error.extack ?? r.error.message);
-        }
-        table.exists = true;
-      } else if (existing) {
-        // Declaring a chain that exists flushes it (kube-proxy relies on this with --noflush).
-        table.flush(op.name);
-      } else {
-        const r = table.newChain(op.name);
-        if (!r.ok) return lineFail(op.line, r.error.extack ?? r.error.message);
-      }
-      continue;
-    }
-    const p = op.cmd;
-    for (const r of p.rules) {
-      if (r.target?.name === 'jump' && !table.chain(r.target.chain)) return paramFail(`Chain '${r.target.chain}' does not exist`, commitLine);
-    }
-    // In a restored table the built-in chains exist only once used, so -X of one finds nothing.
-    if (p.command === 'X' && p.chain !== undefined && table.chain(p.chain)?.builtin) return lineFail(op.line, ERR_NO_CHAIN);
-    const e = applyCommand(table, p);
-    if (e) return lineFail(op.line, e.extack ?? e.message);
-  }
-  return undefined;
-}
-
-/** Restores `text` into `rs`. Tables committed before a failing block stay committed, as with nft. */
 export function restore(text: string, rs: Ruleset, opts: RestoreOptions): Failure | undefined {
-  const lines = text.split('\n');
-  if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
-  let cur: TableName | undefined;
-  let ops: Op[] = [];
+  let cur: NfTable | undefined;
+  /** The first failure the COMMIT of the current block will report. */
+  let atCommit: ((commitLine: number) => Failure) | undefined;
   let lineNo = 0;
-  for (const raw of lines) {
+  const env = { chainExists: (): boolean => true };
+  let pos = 0;
+  const len = text.length;
+  while (pos < len) {
+    let end = text.indexOf('\n', pos);
+    if (end < 0) end = len;
+    let line = text.slice(pos, end);
+    pos = end + 1;
     lineNo++;
-    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    if (line.endsWith('\r')) line = line.slice(0, -1);
     if (line === '' || line[0] === '#') continue;
     if (cur === undefined) {
       if (line[0] === '*') {
         const name = line.slice(1).trim();
         if (!isTableName(name)) return paramFail(`${PROG}: line ${lineNo} table name '${name}' invalid`, lineNo);
-        cur = name;
-        ops = [];
+        // Without --noflush the block starts from an empty table (iptables-nft deletes it first).
+        cur = opts.noflush ? rs.table(name).clone() : new NfTable(name);
+        atCommit = undefined;
         continue;
       }
       return lineFail(lineNo);
     }
     if (line === 'COMMIT') {
-      // Without --noflush the block starts from an empty table (iptables-nft deletes it first).
-      const table = opts.noflush ? rs.table(cur).clone() : new NfTable(cur);
-      const f = applyBlock(table, ops, lineNo);
-      if (f) return f;
-      if (!opts.test && (opts.table === undefined || opts.table === cur)) rs.commit(table);
+      if (atCommit) return atCommit(lineNo);
+      if (!opts.test && (opts.table === undefined || opts.table === cur.name)) rs.commit(cur);
       cur = undefined;
       continue;
     }
+    const table = cur;
+    const here = lineNo;
     if (line[0] === ':') {
       const words = line.slice(1).trim().split(/\s+/);
       const name = words[0] ?? '';
+      const policy = words[1] ?? '';
       if (name.length >= 29) return paramFail(`chain name \`${name}' too long (must be under 29 chars)`, lineNo);
-      const m = /^\[([0-9]+):([0-9]+)\]$/.exec(words[2] ?? '');
-      ops.push({ line: lineNo, kind: 'chain', name, policy: words[1] ?? '', ...(opts.counters && m ? { counters: { pkts: Number(m[1]), bytes: Number(m[2]) } } : {}) });
+      if (atCommit) continue;
+      const existing = table.chain(name);
+      if (existing?.builtin) {
+        if (policy !== '-') {
+          const m = /^\[([0-9]+):([0-9]+)\]$/.exec(words[2] ?? '');
+          const r = table.setPolicy(name, policy, opts.counters && m ? { pkts: Number(m[1]), bytes: Number(m[2]) } : undefined);
+          if (!r.ok) atCommit = () => lineFail(here, r.error.extack ?? r.error.message);
+        }
+        table.exists = true;
+      } else if (existing) {
+        // Declaring a chain that exists flushes it (kube-proxy relies on this with --noflush).
+        table.flush(name);
+      } else {
+        const r = table.newChain(name);
+        if (!r.ok) atCommit = () => lineFail(here, r.error.extack ?? r.error.message);
+      }
       continue;
     }
     let words = splitRestoreLine(line);
     let counters: { pkts: number; bytes: number } | undefined;
-    const m = /^\[([0-9]+):([0-9]+)\]$/.exec(words[0] ?? '');
+    const m = words[0]?.charCodeAt(0) === 0x5b ? /^\[([0-9]+):([0-9]+)\]$/.exec(words[0]) : null;
     if (m) {
       counters = { pkts: Number(m[1]), bytes: Number(m[2]) };
       words = words.slice(1);
     }
-    // Jump targets are resolved at COMMIT (applyBlock), so the parser accepts any chain name here.
-    const parsed = parseIptables(['-t', cur, ...words], { chainExists: () => true });
+    // Jump targets are resolved at COMMIT, so the parser accepts any chain name here.
+    const parsed = parseIptables(words, env, table.name);
     if (!parsed.ok) return paramFail(parsed.error.msg.replace(/\n$/, ''), lineNo, parsed.error.bare);
-    if (counters && opts.counters) for (const r of parsed.value.rules) r.counters = { ...counters };
-    ops.push({ line: lineNo, kind: 'cmd', cmd: parsed.value });
+    if (atCommit) continue;
+    const p = parsed.value;
+    if (counters && opts.counters) for (const r of p.rules) r.counters = { ...counters };
+    const missing = p.rules.find((r) => r.target?.name === 'jump' && !table.chain(r.target.chain));
+    if (missing && missing.target?.name === 'jump') {
+      const chain = missing.target.chain;
+      atCommit = (commitLine) => paramFail(`Chain '${chain}' does not exist`, commitLine);
+      continue;
+    }
+    // In a restored table the built-in chains exist only once used, so -X of one finds nothing.
+    if (p.command === 'X' && p.chain !== undefined && table.chain(p.chain)?.builtin) {
+      atCommit = () => lineFail(here, ERR_NO_CHAIN);
+      continue;
+    }
+    const e = applyCommand(table, p);
+    if (e) atCommit = () => lineFail(here, e.extack ?? e.message);
   }
   if (cur !== undefined) return { exit: 1, stderr: `${PROG}: COMMIT expected at line ${lineNo + 1}\n` };
   return undefined;
