@@ -121,7 +121,7 @@ function runPipeline(p: Pipeline, state: ShellState, env: ShellEnv, where: (l: n
   let last: ExecResult = result(0);
   p.commands.forEach((c, i) => {
     const isLast = i === p.commands.length - 1;
-    const r = runSimple(c, state, env, where, stdin, !isLast, background && isLast);
+    const r = runSimple(c, state, env, where, stdin, background && isLast);
     stderr += r.stderr;
     stdin = r.stdout;
     last = r;
@@ -189,7 +189,6 @@ function runSimple(
   env: ShellEnv,
   where: (l: number) => string,
   stdinIn: string,
-  toPipe: boolean,
   background: boolean,
 ): ExecResult {
   const at = where(c.line);
@@ -203,7 +202,8 @@ function runSimple(
   });
 
   // Redirections, left to right, as bash opens them before the program starts.
-  const fds: Record<number, Sink> = { 1: toPipe ? { k: 'out' } : { k: 'out' }, 2: { k: 'err' } };
+  // 'out' is the next command's stdin inside a pipeline, the step's stdout at its end.
+  const fds: Record<number, Sink> = { 1: { k: 'out' }, 2: { k: 'err' } };
   let stdin = stdinIn;
   let early = '';
   for (const r of c.redirects) {
