@@ -234,6 +234,14 @@ export function traverseTable(
   }
 }
 
+const HOOK_TABLES: Record<Hook, TableName[]> = {
+  PREROUTING: tablesAtHook('PREROUTING'),
+  INPUT: tablesAtHook('INPUT'),
+  FORWARD: tablesAtHook('FORWARD'),
+  OUTPUT: tablesAtHook('OUTPUT'),
+  POSTROUTING: tablesAtHook('POSTROUTING'),
+};
+
 /**
  * Every table registered at `hook`, in priority order (raw, mangle, nat-dst, filter, nat-src),
  * stopping at the first DROP or REJECT. The nat table is skipped unless env.natAllowed (the kernel
@@ -243,10 +251,13 @@ export function traverseTable(
 export function traverse(ruleset: Ruleset, hook: Hook, p: PacketView, env: TraverseEnv, only?: TableName[]): HookResult {
   const side: { notrack: boolean; zone?: number } = { notrack: false };
   let nat: NatAction | undefined;
-  for (const name of tablesAtHook(hook)) {
+  for (const name of HOOK_TABLES[hook]) {
     if (only && !only.includes(name)) continue;
     if (name === 'nat' && !env.natAllowed) continue;
-    const out = traverseTable(ruleset.table(name), hook, p, env, side);
+    const table = ruleset.table(name);
+    // iptables-nft registers a table's hooks only once the table exists; before, packets skip it.
+    if (!table.exists) continue;
+    const out = traverseTable(table, hook, p, env, side);
     if (out.kind === 'drop') return { verdict: { verdict: 'DROP', table: name, chain: out.chain, num: out.num, policy: out.policy }, notrack: side.notrack, ...(side.zone !== undefined ? { zone: side.zone } : {}) };
     if (out.kind === 'reject') return { verdict: { verdict: 'REJECT', with: out.with, table: name, chain: out.chain, num: out.num }, notrack: side.notrack };
     if (out.nat) nat = out.nat;
