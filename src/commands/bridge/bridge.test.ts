@@ -9,6 +9,8 @@ const base = { kind: 'veth' as const, mtu: 1500, minMtu: 68, maxMtu: 65535, grou
 const br0: LinkInfo = { ...base, kind: 'bridge', ifindex: 2, name: 'br0', flags: ['BROADCAST', 'MULTICAST', 'UP', 'LOWER_UP'], qdisc: 'noqueue', operstate: 'UP', address: '52:ce:22:0c:e2:9b' };
 const v0: LinkInfo = { ...base, ifindex: 4, name: 'v0', flags: ['BROADCAST', 'MULTICAST', 'UP', 'LOWER_UP'], qdisc: 'noqueue', operstate: 'UP', address: '52:ce:22:0c:e2:9b', master: 'br0', link: { ifindex: 3, name: 'v0p' }, brport: port };
 const v1: LinkInfo = { ...base, ifindex: 6, name: 'v1', flags: ['BROADCAST', 'MULTICAST', 'M-DOWN'], qdisc: 'noop', operstate: 'DOWN', address: '4a:c4:cf:03:28:2d', master: 'br0', link: { ifindex: 5, name: 'v1p' }, brport: { ...port, state: 'disabled' } };
+const v0p: LinkInfo = { ...base, ifindex: 3, name: 'v0p', flags: ['BROADCAST', 'MULTICAST', 'UP', 'LOWER_UP'], qdisc: 'noqueue', operstate: 'UP', address: '02:00:00:00:00:03', link: { ifindex: 4, name: 'v0' } };
+const v1p: LinkInfo = { ...base, ifindex: 5, name: 'v1p', flags: ['BROADCAST', 'MULTICAST'], qdisc: 'noop', operstate: 'DOWN', address: '02:00:00:00:00:05', link: { ifindex: 6, name: 'v1' } };
 const vx: LinkInfo = { ...base, kind: 'vxlan', ifindex: 7, name: 'vxlan0', flags: ['BROADCAST', 'MULTICAST'], qdisc: 'noop', operstate: 'DOWN', address: 'de:bf:63:3c:eb:9c' };
 const e = (x: Partial<FdbInfo> & { mac: string; dev: string }): FdbInfo => ({ state: 'permanent', self: false, local: false, ...x });
 const fdb: FdbInfo[] = [
@@ -20,7 +22,7 @@ const fdb: FdbInfo[] = [
 ];
 
 function setup() {
-  const nl = new FakeNetlink(undefined, { links: [br0, v0, v1, vx], fdb });
+  const nl = new FakeNetlink(undefined, { links: [br0, v0p, v0, v1p, v1, vx], fdb });
   const { ctx } = fakeContext({ '': nl });
   return { nl, run: (line: string) => bridge(['bridge', ...line.split(' ').filter(Boolean)], ctx) };
 }

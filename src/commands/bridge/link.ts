@@ -1,7 +1,7 @@
 /** `bridge link [show]` and `bridge link set`: bridge ports and their flags (brlink_show/brlink_modify). */
 import type { BridgePortInfo, LinkInfo } from '../../kernel/api.js';
 import { Args, Out, duparg, incomplete, matches, nodev, unsupported } from '../ip/args.js';
-import { flagList, formatFlags, jsonLine, nameAndLink } from '../ip/linkfmt.js';
+import { flagList, formatFlags, jsonLine, nameAndLink, withMdown } from '../ip/linkfmt.js';
 import type { BridgeCtx } from './context.js';
 import { BR_FAIL } from './fdb.js';
 import { BRIDGE_LINK_USAGE } from './usage.js';
@@ -58,7 +58,8 @@ function show(ctx: BridgeCtx, argv: string[]): number {
     return BR_FAIL;
   }
   const nl = ctx.oneline ? '\\' : '\n';
-  const ports = ctx.nl.linkList().filter((l) => l.brport && (dev === undefined || l.name === dev));
+  const all = ctx.nl.linkList();
+  const ports = all.filter((l) => l.brport && (dev === undefined || l.name === dev)).map((l) => withMdown(l, all));
   if (ctx.json) {
     o.out(jsonLine(ports.map(bridgeLinkJson)));
     return 0;

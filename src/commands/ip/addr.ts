@@ -6,7 +6,7 @@ import type { AddrInfo, AddrScope, LinkInfo } from '../../kernel/api.js';
 import { Args, EXIT_FAIL, EXIT_USAGE, duparg, duparg2, incomplete, invarg, kfail, matches, nodev, unsupported, type Out } from './args.js';
 import { broadcastOf, looseIpv4, loosePrefix, networkOf, within } from './addrs.js';
 import type { IpCtx } from './context.js';
-import { jsonLine, linkBriefJson, linkJson, renderLinkBrief, renderLinkHeader } from './linkfmt.js';
+import { jsonLine, linkBriefJson, linkJson, renderLinkBrief, renderLinkHeader, withMdown } from './linkfmt.js';
 import { ADDR_USAGE, LINK_USAGE } from './usage.js';
 
 function linkHelp(o: Out): number {
@@ -336,7 +336,8 @@ export function listAddrOrLink(ctx: IpCtx, argv: string[], mode: { doLink: boole
     o.err(`Device "${filterDev}" does not exist.\n`);
     return EXIT_FAIL;
   }
-  let links = ctx.nl.linkList().filter((l) => (filterDev === undefined || l.name === filterDev) && linkPasses(l, f));
+  const allLinks = ctx.nl.linkList();
+  let links = allLinks.filter((l) => (filterDev === undefined || l.name === filterDev) && linkPasses(l, f)).map((l) => withMdown(l, allLinks));
   const addrs = family === 'link' ? [] : ctx.nl.addrList(filterDev !== undefined ? { dev: filterDev } : undefined).filter((x) => addrPasses(x, f, ctx));
 
   if (mode.flush) {

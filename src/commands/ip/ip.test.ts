@@ -311,3 +311,20 @@ describe('ip -d link', () => {
     );
   });
 });
+
+describe('M-DOWN follows iproute2 rule', () => {
+  it('is shown when the local peer is down and dropped when it is up', () => {
+    const a: LinkInfo = { ...vethRed, ifindex: 4, name: 'v2', flags: ['BROADCAST', 'MULTICAST'], link: { ifindex: 5, name: 'v1' } };
+    const b: LinkInfo = { ...vethRed, ifindex: 5, name: 'v1', flags: ['BROADCAST', 'MULTICAST', 'UP', 'M-DOWN'], link: { ifindex: 4, name: 'v2' } };
+    const out = red({ links: [a, b] }).run('-n red -br link').stdout;
+    expect(out).toBe(
+      'v2@v1            UP             66:43:c0:f0:89:15 <BROADCAST,MULTICAST> \n' + 'v1@v2            UP             66:43:c0:f0:89:15 <BROADCAST,MULTICAST,UP,M-DOWN> \n',
+    );
+    const up = red({ links: [{ ...a, flags: ['BROADCAST', 'MULTICAST', 'UP'] }, b] }).run('-n red -br link').stdout;
+    expect(up).toContain('<BROADCAST,MULTICAST,UP> \n');
+    expect(up).not.toContain('M-DOWN');
+  });
+  it('netns list-id prints the root namespace ids', () => {
+    expect(red().run('netns list-id').stdout).toBe('nsid 0 (iproute2 netns name: red)\nnsid 1 (iproute2 netns name: blue)\n');
+  });
+});

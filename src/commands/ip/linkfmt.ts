@@ -121,6 +121,21 @@ export function renderLinkBrief(l: LinkInfo, withLinkLayer: boolean): string {
   return s;
 }
 
+/**
+ * M-DOWN is not a kernel flag: iproute2 adds it when the link's IFLA_LINK peer lives in this
+ * namespace and is not UP (print_name_and_link). Recomputed here from the namespace's links so the
+ * output follows the tool's rule whatever the kernel layer put in `flags`.
+ */
+export function withMdown(l: LinkInfo, all: readonly LinkInfo[]): LinkInfo {
+  const flags: LinkFlag[] = l.flags.filter((f) => f !== 'M-DOWN');
+  const local = l.link !== undefined && l.link.netnsId === undefined && l.link.netnsName === undefined;
+  if (local) {
+    const peer = all.find((x) => x.ifindex === l.link!.ifindex);
+    if (!peer || !peer.flags.includes('UP')) flags.push('M-DOWN');
+  }
+  return flags.length === l.flags.length && flags.every((f, i) => f === l.flags[i]) ? l : { ...l, flags };
+}
+
 /** The flag names in print order, as the JSON "flags" array lists them. */
 export function flagList(flags: readonly LinkFlag[]): string[] {
   const set = new Set(flags);

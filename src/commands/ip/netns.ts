@@ -36,7 +36,18 @@ export function doNetns(ctx: IpCtx, argv: string[]): number {
   const w = argv[0]!;
   const host = ctx.exec.host;
   if (matches(w, 'list') || matches(w, 'show') || matches(w, 'lst')) return list(ctx);
-  if (matches(w, 'list-id')) return unsupported(o, 'ip netns list-id');
+  if (matches(w, 'list-id')) {
+    if (ctx.exec.netns !== undefined) return unsupported(o, 'ip netns list-id inside a named namespace');
+    if (argv.length > 1) return unsupported(o, 'ip netns list-id with arguments');
+    // RTM_GETNSID dump of the root namespace: the ids it assigned, in id order.
+    const ids = ctx.exec.host.netnsList().filter((e) => e.id !== undefined).sort((a, b) => a.id! - b.id!);
+    if (ctx.opts.json) {
+      o.out(jsonLine(ids.map((e) => ({ nsid: e.id, name: e.name }))));
+      return 0;
+    }
+    for (const e of ids) o.out(`nsid ${e.id} (iproute2 netns name: ${e.name})\n`);
+    return 0;
+  }
   if (matches(w, 'help')) return usage(o);
   if (matches(w, 'add')) {
     const name = argv[1];
