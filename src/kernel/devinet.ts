@@ -96,9 +96,29 @@ export const DEVCONF_DEFAULTS: ReadonlyArray<readonly [string, string]> = [
   ['tag', '0'],
 ];
 
+/**
+ * A sysctl directory: the strings /proc prints plus their integer values, kept in step on every
+ * write so the packet path reads a number instead of parsing text per packet.
+ */
+export class ConfMap extends Map<string, string> {
+  readonly n: Record<string, number> = Object.create(null) as Record<string, number>;
+  onChange: (() => void) | undefined;
+  constructor(entries?: Iterable<readonly [string, string]>) {
+    super();
+    if (entries) for (const [k, v] of entries) this.set(k, v);
+  }
+  override set(k: string, v: string): this {
+    super.set(k, v);
+    // During super() construction the field is not there yet; the constructor refills afterwards.
+    if (this.n) this.n[k] = Number(v) | 0;
+    this.onChange?.();
+    return this;
+  }
+}
+
 /** `conf/all` differs from the per-device defaults only in accept_source_route. */
-export function newDevConf(isAll = false): Map<string, string> {
-  const m = new Map(DEVCONF_DEFAULTS);
+export function newDevConf(isAll = false): ConfMap {
+  const m = new ConfMap(DEVCONF_DEFAULTS);
   if (isAll) m.set('accept_source_route', '0');
   return m;
 }
@@ -107,7 +127,7 @@ export class InDevice {
   addrs: IfAddr[] = [];
   constructor(
     public dev: NetDevice,
-    public conf: Map<string, string>,
+    public conf: ConfMap,
   ) {}
 
   /** First primary address (the one `ip route` uses as src for the device's routes). */
@@ -117,8 +137,8 @@ export class InDevice {
   }
 }
 
-export function confNum(conf: Map<string, string>, key: string): number {
-  return Number(conf.get(key) ?? 0) | 0;
+export function confNum(conf: ConfMap, key: string): number {
+  return conf.n[key] ?? 0;
 }
 
 /** Does `addr` fall inside ifa's subnet (inet_ifa_match)? */

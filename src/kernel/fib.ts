@@ -73,7 +73,10 @@ export class FibTable {
   private lens: number[] = [];
   size = 0;
 
-  constructor(public readonly id: number) {}
+  constructor(
+    public readonly id: number,
+    private readonly onChange: () => void = () => undefined,
+  ) {}
 
   find(dst: number, len: number): FibEntry[] | undefined {
     return this.byLen.get(len)?.get(dst);
@@ -92,6 +95,7 @@ export class FibTable {
       list = [];
       m.set(e.dst, list);
     }
+    this.onChange();
     const same = list.findIndex((a) => a.tos === e.tos && a.priority === e.priority);
     if (mode === 'add' && same >= 0) return 'EEXIST';
     if (mode === 'change' && same < 0) return 'ENOENT';
@@ -113,6 +117,7 @@ export class FibTable {
   }
 
   remove(e: FibEntry): void {
+    this.onChange();
     const m = this.byLen.get(e.len);
     const list = m?.get(e.dst);
     if (!m || !list) return;

@@ -163,6 +163,7 @@ function icmpUnreach(net: Net, skb: SkBuff): void {
     const cur = net.pmtu.get(q.ip.dst);
     if (!cur || cur.mtu > mtu || cur.expires <= net.env.now()) {
       net.pmtu.set(q.ip.dst, { mtu, expires: net.env.now() + net.globalNum('net.ipv4.route.mtu_expires') * 1000 });
+      net.bump();
       net.trace('route', 'pmtu', `path MTU to ${formatIpv4(q.ip.dst)} is now ${mtu}`, skb.dev, skb);
     }
   }

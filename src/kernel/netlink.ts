@@ -133,6 +133,7 @@ export class NetlinkImpl implements Netlink {
     let net = this.net;
     const dev = net.devByName(name);
     if (!dev) return kerr('ENODEV');
+    net.bump();
     // do_setlink order: netns, address, mtu, name, alias, flags (up/down), master, port options.
     if (change.netns !== undefined) {
       const target = this.deps.netnsByName(change.netns);
@@ -714,6 +715,7 @@ export class NetlinkImpl implements Netlink {
     let pos = net.rules.findIndex((x) => x.priority > priority!);
     if (pos < 0) pos = net.rules.length;
     net.rules.splice(pos, 0, r);
+    net.bump();
     return kok(undefined);
   }
 
@@ -734,6 +736,7 @@ export class NetlinkImpl implements Netlink {
     );
     if (i < 0) return kerr('ENOENT');
     net.rules.splice(i, 1);
+    net.bump();
     return kok(undefined);
   }
 

@@ -5,7 +5,7 @@
  */
 import type { KernelEnv } from './env.js';
 import { NetDevice } from './netdevice.js';
-import { InDevice, newDevConf, Scope, type IfAddr } from './devinet.js';
+import { ConfMap, InDevice, newDevConf, Scope, type IfAddr } from './devinet.js';
 import { FibTable, defaultRules, RT_TABLE_LOCAL, RT_TABLE_MAIN, RT_TABLE_DEFAULT, type FibEntry, type FibRule } from './fib.js';
 import { NeighParms, NEIGH_DEFAULT_ONLY } from './neigh_parms.js';
 import { NeighTable } from './neighbour.js';
@@ -65,7 +65,7 @@ export class Net {
   readonly lo: NetDevice;
   readonly tables = new Map<number, FibTable>();
   rules: FibRule[] = defaultRules();
-  readonly sysctl = new Map<string, string>(GLOBAL_SYSCTLS);
+  readonly sysctl = new ConfMap(GLOBAL_SYSCTLS);
   readonly confAll = newDevConf(true);
   readonly confDefault = newDevConf();
   readonly neighDefault = new NeighParms();
@@ -80,6 +80,16 @@ export class Net {
   /** Whether routes were added to the local table by hand (fib_has_custom_local_routes). */
   customLocalRoutes = false;
   ipId = 0;
+  /**
+   * Generation of everything routing depends on (addresses, routes, rules, links, sysctls, PMTU):
+   * route caches are valid while it stays the same, like the kernel's rt_genid.
+   */
+  genid = 0;
+  readonly bump = (): void => {
+    this.genid++;
+  };
+  private localAddrGen = -1;
+  private localAddrs = new Map<number, NetDevice>();
 
   constructor(
     public name: string | undefined,
@@ -87,9 +97,8 @@ export class Net {
     public readonly env: KernelEnv,
   ) {
     for (const [k, v] of NEIGH_DEFAULT_ONLY) this.neighDefault.values.set(k, v);
-    this.tables.set(RT_TABLE_LOCAL, new FibTable(RT_TABLE_LOCAL));
-    this.tables.set(RT_TABLE_MAIN, new FibTable(RT_TABLE_MAIN));
-    this.tables.set(RT_TABLE_DEFAULT, new FibTable(RT_TABLE_DEFAULT));
+    for (const id of [RT_TABLE_LOCAL, RT_TABLE_MAIN, RT_TABLE_DEFAULT]) this.table(id, true);
+    for (const c of [this.sysctl, this.confAll, this.confDefault]) c.onChange = this.bump;
     this.neigh = new NeighTable(this);
     this.sockets = new SocketTable(this);
     this.lo = this.createDevice('lo', 'loopback', '00:00:00:00:00:00');
@@ -124,12 +133,16 @@ export class Net {
     dev.net = this;
     this.devs.set(dev.name, dev);
     this.byIndex.set(dev.ifindex, dev);
-    dev.inDev = new InDevice(dev, new Map(this.confDefault));
+    const conf = new ConfMap(this.confDefault);
+    conf.onChange = this.bump;
+    dev.inDev = new InDevice(dev, conf);
+    this.bump();
     this.neighParms.set(dev, new NeighParms(this.neighDefault));
   }
 
   /** Unregister: everything IPv4 knows about the device goes (addresses, routes, neighbours). */
   detach(dev: NetDevice): void {
+    this.bump();
     if (dev.adminUp) this.devDown(dev);
     dev.inDev.addrs = [];
     this.flushRoutesOfDev(dev, true);
@@ -147,6 +160,7 @@ export class Net {
   /** dev_open(): NETDEV_UP. */
   devUp(dev: NetDevice): void {
     if (dev.adminUp) return;
+    this.bump();
     dev.adminUp = true;
     if (dev.kind === 'loopback' && dev.inDev.addrs.length === 0) {
       // inetdev_event(NETDEV_UP) gives a loopback device 127.0.0.1/8 scope host on first up.
@@ -172,6 +186,7 @@ export class Net {
   /** dev_close(): NETDEV_DOWN. */
   devDown(dev: NetDevice): void {
     if (!dev.adminUp) return;
+    this.bump();
     dev.adminUp = false;
     // fib_disable_ip(dev, NETDEV_DOWN, force=false): nexthops on the device die except those of
     // host-scope (local) routes, whose nexthop scope is RT_SCOPE_NOWHERE; dead routes are flushed.
@@ -184,6 +199,7 @@ export class Net {
 
   /** A device's own carrier or running state changed: bridge port states follow. */
   carrierChanged(dev: NetDevice): void {
+    this.bump();
     if (dev.master) bridgeRecalc(dev.master);
   }
 
@@ -209,7 +225,7 @@ export class Net {
   table(id: number, create: boolean): FibTable | undefined {
     let t = this.tables.get(id);
     if (!t && create) {
-      t = new FibTable(id);
+      t = new FibTable(id, this.bump);
       this.tables.set(id, t);
     }
     return t;
@@ -219,6 +235,7 @@ export class Net {
 
   /** __inet_insert_ifa: primaries after the last primary of equal-or-wider scope, secondaries last. */
   insertIfAddr(ifa: IfAddr): void {
+    this.bump();
     const list = ifa.dev.inDev.addrs;
     if (ifa.secondary) {
       list.push(ifa);
@@ -286,6 +303,7 @@ export class Net {
    * of a deleted primary are deleted too unless promote_secondaries, and the routes it implied go.
    */
   deleteIfAddr(ifa: IfAddr): void {
+    this.bump();
     const inDev = ifa.dev.inDev;
     const doomed: IfAddr[] = [ifa];
     let promoted: IfAddr | undefined;
@@ -328,10 +346,14 @@ export class Net {
 
   /** Is `addr` assigned to any device here (inet_lookup_ifaddr / __ip_dev_find)? */
   addrOwner(addr: number): NetDevice | undefined {
-    for (const dev of this.byIndex.values()) {
-      for (const a of dev.inDev.addrs) if (a.local === addr) return dev;
+    if (this.localAddrGen !== this.genid) {
+      this.localAddrs.clear();
+      for (const dev of this.byIndex.values()) {
+        for (const a of dev.inDev.addrs) if (!this.localAddrs.has(a.local)) this.localAddrs.set(a.local, dev);
+      }
+      this.localAddrGen = this.genid;
     }
-    return undefined;
+    return this.localAddrs.get(addr);
   }
 
   /** inet_select_addr(): a source address on dev for talking to dst within scope. */
@@ -361,8 +383,8 @@ export class Net {
 
   /** IN_DEV_CONF_GET with the kernel's combination rule for the knob. */
   devConf(dev: NetDevice, key: string): number {
-    const d = Number(dev.inDev.conf.get(key) ?? 0);
-    const a = Number(this.confAll.get(key) ?? 0);
+    const d = dev.inDev.conf.n[key] ?? 0;
+    const a = this.confAll.n[key] ?? 0;
     switch (key) {
       case 'rp_filter':
       case 'arp_ignore':
@@ -384,7 +406,7 @@ export class Net {
   }
 
   globalNum(key: string): number {
-    return Number(this.sysctl.get(key) ?? 0);
+    return this.sysctl.n[key] ?? 0;
   }
 
   defaultTtl(): number {

@@ -75,8 +75,48 @@ function prefsrc(net: Net, e: FibEntry, dev: NetDevice | undefined): number {
   return net.selectAddr(dev, e.gw, e.scope);
 }
 
+type OutputAnswer = { rt: Rtable } | { error: Errno };
+
+/** Per-namespace route caches, valid for one routing generation (see Net.genid). */
+interface RouteCache {
+  gen: number;
+  out: Map<number, OutputAnswer>;
+  input: Map<NetDevice, Map<number, Map<number, InputResult>>>;
+}
+
+const caches = new WeakMap<Net, RouteCache>();
+
+function cacheOf(net: Net): RouteCache {
+  let c = caches.get(net);
+  if (!c) {
+    c = { gen: net.genid, out: new Map(), input: new Map() };
+    caches.set(net, c);
+  } else if (c.gen !== net.genid) {
+    c.gen = net.genid;
+    c.out.clear();
+    c.input.clear();
+  }
+  return c;
+}
+
+/**
+ * ip_route_output_key, with a cache for the common unbound flow (like a socket's cached dst):
+ * answers are reused until the routing generation changes; PMTU-carrying routes are not cached
+ * because their exception can expire.
+ */
+export function ipRouteOutput(net: Net, fl: OutputFlow): OutputAnswer {
+  if (fl.saddr !== 0 || fl.oif !== 0 || fl.tos !== 0 || fl.mark !== 0) return ipRouteOutputSlow(net, fl);
+  const c = cacheOf(net);
+  let r = c.out.get(fl.daddr);
+  if (r === undefined) {
+    r = ipRouteOutputSlow(net, fl);
+    if (!('rt' in r) || r.rt.pmtu === undefined) c.out.set(fl.daddr, r);
+  }
+  return r;
+}
+
 /** ip_route_output_key_hash_rcu. */
-export function ipRouteOutput(net: Net, fl: OutputFlow): { rt: Rtable } | { error: Errno } {
+function ipRouteOutputSlow(net: Net, fl: OutputFlow): { rt: Rtable } | { error: Errno } {
   let { daddr, saddr } = fl;
   let oif = fl.oif;
   let devOut: NetDevice | undefined;
@@ -182,8 +222,30 @@ export type InputResult =
   /** Martians and rp_filter failures: dropped silently. */
   | { kind: 'martian'; reason: DropReason; detail: string };
 
-/** ip_route_input_slow. */
+/** ip_route_input with the same generation-scoped cache as the output side. */
 export function ipRouteInput(net: Net, daddr: number, saddr: number, tos: number, dev: NetDevice, mark = 0): InputResult {
+  if (tos !== 0 || mark !== 0) return ipRouteInputSlow(net, daddr, saddr, tos, dev, mark);
+  const c = cacheOf(net);
+  let byDst = c.input.get(dev);
+  if (!byDst) {
+    byDst = new Map();
+    c.input.set(dev, byDst);
+  }
+  let bySrc = byDst.get(daddr);
+  if (!bySrc) {
+    bySrc = new Map();
+    byDst.set(daddr, bySrc);
+  }
+  let r = bySrc.get(saddr);
+  if (r === undefined) {
+    r = ipRouteInputSlow(net, daddr, saddr, tos, dev, mark);
+    if (!('rt' in r) || r.rt.pmtu === undefined) bySrc.set(saddr, r);
+  }
+  return r;
+}
+
+/** ip_route_input_slow. */
+function ipRouteInputSlow(net: Net, daddr: number, saddr: number, tos: number, dev: NetDevice, mark = 0): InputResult {
   if (isMulticast(saddr) || isLbcast(saddr)) return { kind: 'martian', reason: DROP.MARTIAN_SOURCE, detail: 'multicast or broadcast source' };
   if (isLbcast(daddr) || (saddr === 0 && daddr === 0)) return brdInput(net, daddr, saddr, tos, dev);
   if (isZeronet(saddr)) return { kind: 'martian', reason: DROP.MARTIAN_SOURCE, detail: 'source in 0.0.0.0/8' };

@@ -16,6 +16,7 @@ export function normalizeKey(key: string): string {
 
 type Slot = { kind: 'global'; key: string } | { kind: 'conf'; target: string; knob: string; map: Map<string, string> } | { kind: 'neigh'; target: string; knob: string; map: Map<string, string> };
 
+
 function resolve(net: Net, key: string): Slot | undefined {
   const k = normalizeKey(key);
   if (net.sysctl.has(k)) return { kind: 'global', key: k };
