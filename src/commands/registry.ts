@@ -8,6 +8,7 @@ import { bridge } from './bridge/index.js';
 import { sysctl } from './sysctl.js';
 import { ping } from './ping.js';
 import { nc } from './nc.js';
+import { iptables, iptablesRestore, iptablesSave } from './iptables/index.js';
 import { cat } from './text/cat.js';
 import { cut } from './text/cut.js';
 import { grep } from './text/grep.js';
@@ -26,6 +27,9 @@ const programs: Record<string, Command> = {
   sysctl,
   ping,
   nc,
+  iptables,
+  'iptables-save': iptablesSave,
+  'iptables-restore': iptablesRestore,
   cat,
   cut,
   grep,
