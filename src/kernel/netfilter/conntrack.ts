@@ -1,0 +1,286 @@
+/**
+ * Connection tracking and NAT for one network namespace (nf_conntrack + nf_nat): tuples in both
+ * directions, the ctinfo states rules see (NEW, ESTABLISHED, RELATED, INVALID, UNTRACKED), NAT bound
+ * on a connection's first packet and replayed — reversed on replies — for every later packet.
+ */
+import type { CtView, PacketView } from './match.js';
+import type { NatAction } from './traverse.js';
+
+/** nf_conntrack_tuple, IPv4: for ICMP, sport holds the echo id and dport the ICMP type. */
+export interface Tuple {
+  src: number;
+  dst: number;
+  proto: number;
+  sport: number;
+  dport: number;
+}
+
+export interface CtEntry {
+  orig: Tuple;
+  /** What replies look like; differs from invert(orig) once NAT is bound. */
+  reply: Tuple;
+  /** IPS_SEEN_REPLY: a reply has been seen, the entry is ESTABLISHED both ways. */
+  seenReply: boolean;
+  /** IPS_CONFIRMED: in the table (the first packet survived every hook). */
+  confirmed: boolean;
+  /** IPS_SRC_NAT_DONE / IPS_DST_NAT_DONE: that manip is bound (perhaps as a null binding). */
+  srcNatDone: boolean;
+  dstNatDone: boolean;
+  /** IPS_SRC_NAT / IPS_DST_NAT: the binding changed addresses or ports. */
+  srcNat: boolean;
+  dstNat: boolean;
+  mark: number;
+  zone: number;
+  /** Virtual time of the last packet, ms. */
+  lastSeen: number;
+}
+
+/** Which way a packet travels relative to its entry (IP_CT_DIR_ORIGINAL / IP_CT_DIR_REPLY). */
+export type CtDir = 'orig' | 'reply';
+
+export interface CtRef {
+  entry: CtEntry;
+  dir: CtDir;
+  /** ctinfo as rules see it. */
+  state: 'NEW' | 'ESTABLISHED' | 'RELATED';
+}
+
+export type CtResult = CtRef | { untracked: true } | { invalid: true };
+
+/** ICMP echo-like types and their replies: the tuple inverts the type (nf_conntrack_proto_icmp). */
+const ICMP_INVERSE: Record<number, number> = { 8: 0, 0: 8, 13: 14, 14: 13, 15: 16, 16: 15, 17: 18, 18: 17 };
+const ICMP_ERRORS = new Set([3, 4, 5, 11, 12]);
+
+const key = (t: Tuple, zone: number): string => `${zone}|${t.proto}|${t.src}|${t.dst}|${t.sport}|${t.dport}`;
+
+export function invert(t: Tuple): Tuple {
+  if (t.proto === 1) return { src: t.dst, dst: t.src, proto: 1, sport: t.sport, dport: ICMP_INVERSE[t.dport] ?? t.dport };
+  return { src: t.dst, dst: t.src, proto: t.proto, sport: t.dport, dport: t.sport };
+}
+
+/** The tuple of a packet, or undefined when conntrack cannot track it (ICMP non-echo without quote). */
+export function tupleOf(p: { src: number; dst: number; proto: number; sport?: number; dport?: number; icmpType?: number; icmpId?: number }): Tuple | undefined {
+  if (p.proto === 1) {
+    if (p.icmpType === undefined || ICMP_INVERSE[p.icmpType] === undefined) return undefined;
+    return { src: p.src, dst: p.dst, proto: 1, sport: p.icmpId ?? 0, dport: p.icmpType };
+  }
+  return { src: p.src, dst: p.dst, proto: p.proto, sport: p.sport ?? 0, dport: p.dport ?? 0 };
+}
+
+/** What conntrack needs beyond PacketView: the echo id and, for ICMP errors, the quoted packet. */
+export interface CtPacket extends PacketView {
+  icmpId?: number;
+  /** The datagram an ICMP error quotes (as it was sent: its src is our side). */
+  quote?: { src: number; dst: number; proto: number; sport?: number; dport?: number; icmpType?: number; icmpId?: number };
+}
+
+export interface ConntrackOptions {
+  now(): number;
+  /** [0,1) draws for --random / --random-fully port choice. */
+  rng(): number;
+  /** net.ipv4.ip_local_port_range, the range SNAT/MASQUERADE pick ports from when they must. */
+  portRange?: [number, number];
+}
+
+export class Conntrack {
+  private readonly byTuple = new Map<string, { entry: CtEntry; dir: CtDir }>();
+
+  constructor(private readonly opts: ConntrackOptions) {}
+
+  /** Confirmed entries, oldest first, for `conntrack -L`. */
+  entries(): CtEntry[] {
+    const out: CtEntry[] = [];
+    for (const v of this.byTuple.values()) if (v.dir === 'orig') out.push(v.entry);
+    return out;
+  }
+
+  private find(t: Tuple, zone: number): { entry: CtEntry; dir: CtDir } | undefined {
+    return this.byTuple.get(key(t, zone));
+  }
+
+  /**
+   * nf_conntrack_in (priority -200 at PREROUTING and OUTPUT): find the packet's entry or make an
+   * unconfirmed one, and fill pkt.ct for the rules that follow. `notrack` comes from the raw table.
+   */
+  in(p: CtPacket, opts: { notrack?: boolean; zone?: number } = {}): CtResult {
+    if (opts.notrack) {
+      p.ct = { state: 'UNTRACKED', snat: false, dnat: false, origSrc: p.src, origDst: p.dst, mark: 0 };
+      return { untracked: true };
+    }
+    const zone = opts.zone ?? 0;
+    if (p.proto === 1 && p.icmpType !== undefined && ICMP_ERRORS.has(p.icmpType)) {
+      // An ICMP error is RELATED to the connection of the datagram it quotes (icmp_error_message).
+      const inner = p.quote ? tupleOf(p.quote) : undefined;
+      const hit = inner ? this.find(inner, zone) : undefined;
+      if (!hit) {
+        p.ct = undefined;
+        return { invalid: true };
+      }
+      const ref: CtRef = { entry: hit.entry, dir: hit.dir === 'orig' ? 'reply' : 'orig', state: 'RELATED' };
+      p.ct = this.view(ref);
+      return ref;
+    }
+    const t = tupleOf(p);
+    if (!t) {
+      p.ct = undefined;
+      return { invalid: true };
+    }
+    const hit = this.find(t, zone);
+    let ref: CtRef;
+    if (hit) {
+      if (hit.dir === 'reply') hit.entry.seenReply = true;
+      ref = { entry: hit.entry, dir: hit.dir, state: hit.dir === 'reply' || hit.entry.seenReply ? 'ESTABLISHED' : 'NEW' };
+    } else {
+      const entry: CtEntry = {
+        orig: t,
+        reply: invert(t),
+        seenReply: false,
+        confirmed: false,
+        srcNatDone: false,
+        dstNatDone: false,
+        srcNat: false,
+        dstNat: false,
+        mark: 0,
+        zone,
+        lastSeen: this.opts.now(),
+      };
+      ref = { entry, dir: 'orig', state: 'NEW' };
+    }
+    ref.entry.lastSeen = this.opts.now();
+    p.ct = this.view(ref);
+    return ref;
+  }
+
+  /** The facts xt_conntrack / xt_state / CONNMARK see for this packet. */
+  view(ref: CtRef): CtView {
+    const e = ref.entry;
+    return { state: ref.state, snat: e.srcNat, dnat: e.dstNat, origSrc: e.orig.src, origDst: e.orig.dst, origSport: e.orig.sport, origDport: e.orig.dport, mark: e.mark };
+  }
+
+  /** Does the nat table need to run for this packet at a hook doing `manip` (nf_nat_inet_fn)? */
+  needsNatLookup(ref: CtRef, manip: 'SRC' | 'DST'): boolean {
+    return !(manip === 'SRC' ? ref.entry.srcNatDone : ref.entry.dstNatDone) && ref.dir === 'orig' && ref.state === 'NEW';
+  }
+
+  /**
+   * Binds `manip` for a new connection from the nat table's verdict (or a null binding when no NAT
+   * rule matched), then rewrites the packet per the binding — for every packet of the connection,
+   * in both directions. `masqAddr` is the egress device's primary address (MASQUERADE).
+   */
+  nat(ref: CtRef, manip: 'SRC' | 'DST', p: CtPacket, action?: NatAction, masqAddr?: number): void {
+    const e = ref.entry;
+    const done = manip === 'SRC' ? e.srcNatDone : e.dstNatDone;
+    if (!done && ref.dir === 'orig') this.bind(e, manip, action, masqAddr);
+    this.rewrite(ref, manip, p);
+  }
+
+  private bind(e: CtEntry, manip: 'SRC' | 'DST', action: NatAction | undefined, masqAddr: number | undefined): void {
+    // The reply tuple as it is so far; the binding changes its dst (SNAT) or src (DNAT) side.
+    const want = invert(e.reply);
+    let changed = false;
+    if (action && (manip === 'DST') === (action.kind === 'DNAT')) {
+      let ip: number | undefined;
+      let ports: [number, number] | undefined;
+      let randomPort = false;
+      if (action.kind === 'MASQUERADE') {
+        ip = masqAddr;
+        if (action.minPort !== undefined) ports = [action.minPort, action.maxPort ?? action.minPort];
+        randomPort = action.random || action.randomFully;
+      } else {
+        const r = action.range;
+        if (r.minIp !== undefined) {
+          const span = (r.maxIp ?? r.minIp) - r.minIp;
+          // Without --persistent/--random the kernel hashes the tuple into the range; a draw is as good.
+          ip = span > 0 ? r.minIp + Math.floor(this.opts.rng() * (span + 1)) : r.minIp;
+        }
+        if (r.minPort !== undefined) ports = [r.minPort, r.maxPort ?? r.minPort];
+        randomPort = action.random || action.randomFully;
+      }
+      if (manip === 'DST') {
+        if (ip !== undefined) want.dst = ip >>> 0;
+        if (ports && (want.proto === 6 || want.proto === 17 || want.proto === 132)) want.dport = this.pickPort(ports, want.dport, false);
+      } else {
+        if (ip !== undefined) want.src = ip >>> 0;
+        if (ports && (want.proto === 6 || want.proto === 17 || want.proto === 132)) want.sport = this.pickPort(ports, want.sport, randomPort);
+        else if (randomPort && (want.proto === 6 || want.proto === 17)) want.sport = this.pickPort(this.opts.portRange ?? [32768, 60999], want.sport, true);
+      }
+    }
+    // nf_nat_used_tuple: a source manip must keep the reply tuple unique; move the port if not.
+    if (manip === 'SRC' && this.find(invert(want), e.zone) && (want.proto === 6 || want.proto === 17)) {
+      const [lo, hi] = this.opts.portRange ?? [1024, 65535];
+      for (let i = 0; i <= hi - lo; i++) {
+        const port = lo + ((want.sport - lo + 1 + i) % (hi - lo + 1));
+        if (!this.find(invert({ ...want, sport: port }), e.zone)) {
+          want.sport = port;
+          break;
+        }
+      }
+    }
+    const orig = invert(e.reply);
+    changed = want.src !== orig.src || want.dst !== orig.dst || want.sport !== orig.sport || want.dport !== orig.dport;
+    e.reply = invert(want);
+    if (manip === 'SRC') {
+      e.srcNatDone = true;
+      e.srcNat = e.srcNat || changed;
+    } else {
+      e.dstNatDone = true;
+      e.dstNat = e.dstNat || changed;
+    }
+  }
+
+  private pickPort(range: [number, number], current: number, random: boolean): number {
+    const [lo, hi] = range;
+    if (!random && current >= lo && current <= hi) return current;
+    if (!random) return lo;
+    return lo + Math.floor(this.opts.rng() * (hi - lo + 1));
+  }
+
+  /**
+   * nf_nat_packet: SRC manip rewrites the source of original-direction packets (and the destination
+   * of replies); DST manip the destination of original packets (and the source of replies).
+   */
+  private rewrite(ref: CtRef, manip: 'SRC' | 'DST', p: CtPacket): void {
+    const e = ref.entry;
+    // Where the packet must look like it is going / coming from: the inverse of the other direction.
+    const target = ref.dir === 'orig' ? invert(e.reply) : invert(e.orig);
+    const isIcmpError = p.proto === 1 && p.icmpType !== undefined && ICMP_ERRORS.has(p.icmpType);
+    // The hook's manip type picks the field (SRC hooks rewrite sources, DST hooks destinations); the
+    // direction picks the binding: a reply undoes the other manip (statusbit ^= IPS_NAT_MASK).
+    const bound = (manip === 'SRC') === (ref.dir === 'orig') ? e.srcNat : e.dstNat;
+    if (!bound) return;
+    const srcSide = manip === 'SRC';
+    if (srcSide) {
+      p.src = target.src;
+      if (!isIcmpError && p.sport !== undefined && target.proto !== 1) p.sport = target.sport;
+    } else {
+      p.dst = target.dst;
+      if (!isIcmpError && p.dport !== undefined && target.proto !== 1) p.dport = target.dport;
+    }
+    if (isIcmpError && p.quote) {
+      // The quoted datagram travelled the other way: its fields mirror the outer rewrite.
+      if (srcSide) {
+        p.quote.dst = target.src;
+        if (p.quote.dport !== undefined && target.proto !== 1) p.quote.dport = target.sport;
+      } else {
+        p.quote.src = target.dst;
+        if (p.quote.sport !== undefined && target.proto !== 1) p.quote.sport = target.dport;
+      }
+    }
+  }
+
+  /** __nf_conntrack_confirm (last hook: POSTROUTING or INPUT): a surviving new entry joins the table. */
+  confirm(ref: CtRef): void {
+    const e = ref.entry;
+    if (e.confirmed) return;
+    // A clash (another entry took the reply tuple meanwhile) drops the packet in the kernel; podnet
+    // runs one packet at a time, so the tuple check in bind() already prevented it.
+    e.confirmed = true;
+    this.byTuple.set(key(e.orig, e.zone), { entry: e, dir: 'orig' });
+    this.byTuple.set(key(e.reply, e.zone), { entry: e, dir: 'reply' });
+  }
+
+  /** Forget every entry (`conntrack -F`). */
+  flush(): void {
+    this.byTuple.clear();
+  }
+}
