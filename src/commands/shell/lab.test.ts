@@ -110,6 +110,21 @@ describe('runLab', () => {
     ]);
   });
 
+  it('writes a background job\'s redirected output into its file before each later line', () => {
+    const srv: Command = (_argv, ctx) => {
+      ctx.registerJob({ command: 'srv', stdout: () => (ctx.world.now() >= 1000 ? 'got data\n' : ''), stderr: () => 'warn\n', running: () => true, kill: () => {} });
+      return result(0);
+    };
+    const r = lab('srv > /tmp/o &\ncat /tmp/o\nsleep 1\ncat /tmp/o\nsrv 2>/dev/null &\n', { srv });
+    expect(r.steps.map((s) => [s.stdout, s.stderr])).toEqual([
+      ['', 'warn\n'],
+      ['', ''],
+      ['', ''],
+      ['got data\n', ''],
+      ['got data\n', ''],
+    ]);
+  });
+
   it('supports $!, kill and wait for background jobs', () => {
     const started: { killed: boolean; until: number }[] = [];
     const srv: Command = (argv, ctx) => {

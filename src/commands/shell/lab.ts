@@ -3,7 +3,9 @@
  * have printed and returned — plus, on request, the packet trace and the frames seen.
  *
  * Background jobs (`cmd &`): a job keeps running on virtual time while later lines execute; when the
- * lab ends every job is killed and everything it printed is attached to the step that started it.
+ * lab ends, jobs get 200 ms of virtual time to finish what is in flight, then every job is killed
+ * and everything it printed to the terminal is attached to the step that started it. Output its
+ * line redirected into a file is written there before every later line runs, so `cat` sees it.
  * Real bash would interleave that output with later lines at the moment it is written; attaching it
  * to its own step keeps a lab's output deterministic and tells the reader which command printed it.
  */
@@ -14,7 +16,7 @@ import { createWorld } from '../../world/world.js';
 import { createHostFs } from '../../world/hostfs.js';
 import { lookupCommand } from '../registry.js';
 import { parseScript } from './parse.js';
-import { runItem, type Lookup, type ShellEnv, type ShellState } from './run.js';
+import { drainJobs, runItem, type Lookup, type ShellEnv, type ShellState } from './run.js';
 
 export interface LabStep {
   /** File line the logical command starts on (1-based). */
@@ -51,6 +53,8 @@ export interface LabOptions {
 }
 
 export const LAB_HOST = 'host';
+/** Virtual time background jobs get after the last line, before they are killed. */
+const JOB_GRACE_MS = 200;
 
 export function runLab(text: string, opts: LabOptions): LabResult {
   const world = opts.world ?? createWorld({ seed: opts.seed ?? 1 });
@@ -65,7 +69,7 @@ export function runLab(text: string, opts: LabOptions): LabResult {
 
   const steps: LabStep[] = [];
   const frames: FrameEvent[] = [];
-  const jobs: { job: Job; step: number }[] = [];
+  const jobStep = new Map<Job, number>();
   let traceBuf: TraceEvent[] = [];
   const offTrace = opts.trace ? world.onTrace((e) => traceBuf.push(e)) : undefined;
   const offFrame = opts.pcap ? world.onFrame((f) => frames.push(f)) : undefined;
@@ -77,12 +81,23 @@ export function runLab(text: string, opts: LabOptions): LabResult {
     cwd,
     prefix: (line) => `${opts.file}: line ${line}: `,
     lookup: opts.lookup ?? lookupCommand,
-    registerJob: (job) => jobs.push({ job, step: steps.length }),
+    registerJob: (job) => jobStep.set(job, steps.length),
   };
   const state: ShellState = { vars: { HOME: '/root', PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', USER: 'root' }, status: 0, errexit: false };
 
   let exitCode = 0;
+  // What jobs printed to the terminal waits for the end; what they wrote to files lands before each line.
+  const toTerminal = new Map<Job, { stdout: string; stderr: string }>();
+  const drain = (): void => {
+    for (const d of drainJobs(state, env)) {
+      const t = toTerminal.get(d.job) ?? { stdout: '', stderr: '' };
+      t.stdout += d.stdout;
+      t.stderr += d.stderr;
+      toTerminal.set(d.job, t);
+    }
+  };
   for (const item of parseScript(text)) {
+    drain();
     traceBuf = [];
     const r = runItem(item, state, env);
     const step: LabStep = { line: item.line, command: item.text, exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr };
@@ -92,12 +107,16 @@ export function runLab(text: string, opts: LabOptions): LabResult {
     if (r.stop) break;
   }
   traceBuf = [];
-  for (const { job, step } of jobs) {
-    if (job.running()) job.kill();
-    const s = steps[step];
+  // Packets still in flight reach the jobs before they die, as the kernel suite's bash wrapper lets them.
+  const all = [...jobStep.keys()];
+  if (all.some((job) => job.running())) world.runFor(JOB_GRACE_MS);
+  for (const job of all) if (job.running()) job.kill();
+  drain();
+  for (const [job, out] of toTerminal) {
+    const s = steps[jobStep.get(job) ?? -1];
     if (!s) continue;
-    s.stdout += job.stdout();
-    s.stderr += job.stderr();
+    s.stdout += out.stdout;
+    s.stderr += out.stderr;
   }
   offTrace?.();
   offFrame?.();

@@ -33,8 +33,8 @@ export interface ShellState {
   vars: Record<string, string>;
   status: number;
   errexit: boolean;
-  /** Background jobs this shell started, with the pid `$!` gave for them. */
-  jobs?: { pid: number; job: Job }[];
+  /** Background jobs this shell started, with the pid `$!` gave for them and where their output goes. */
+  jobs?: JobEntry[];
   /** Set by `exit`: the script stops with this status. */
   exited?: number;
 }
@@ -64,6 +64,40 @@ const KNOWN_UNMODELLED = new Set([
 ]);
 
 type Sink = { k: 'out' } | { k: 'err' } | { k: 'null' } | { k: 'file'; path: string };
+
+export interface JobEntry {
+  pid: number;
+  job: Job;
+  /** The job's stdout and stderr as its command line redirected them. */
+  fds: { 1: Sink; 2: Sink };
+  /** How much of each stream has been delivered so far. */
+  sent: { out: number; err: number };
+  netns?: string;
+}
+
+/**
+ * Delivers what background jobs printed since the last call: into files their redirections named
+ * (so a later `cat out.txt` sees it), dropped for /dev/null, and returned for the terminal.
+ */
+export function drainJobs(state: ShellState, env: Pick<ShellEnv, 'fs'>): { job: Job; stdout: string; stderr: string }[] {
+  const out: { job: Job; stdout: string; stderr: string }[] = [];
+  for (const e of state.jobs ?? []) {
+    const o = e.job.stdout();
+    const r = e.job.stderr();
+    const newOut = o.slice(e.sent.out);
+    const newErr = r.slice(e.sent.err);
+    e.sent = { out: o.length, err: r.length };
+    const term = { job: e.job, stdout: '', stderr: '' };
+    for (const [sink, data] of [[e.fds[1], newOut], [e.fds[2], newErr]] as const) {
+      if (data === '') continue;
+      if (sink.k === 'out') term.stdout += data;
+      else if (sink.k === 'err') term.stderr += data;
+      else if (sink.k === 'file') env.fs.write(sink.path, data, e.netns, { append: true });
+    }
+    out.push(term);
+  }
+  return out;
+}
 
 /** Runs one parsed item (a logical line) and returns what it printed. */
 export function runItem(item: ParseItem, state: ShellState, env: ShellEnv): ItemResult {
@@ -229,7 +263,7 @@ function runSimple(
     } else if (cmd === 'unmodelled') {
       r = result(127, '', `podnet: unsupported: line ${c.line}: ${name} is not modelled\n`);
     } else {
-      const ctx = makeContext(env, { ...state.vars, ...Object.fromEntries(assigns) }, stdin, background, state);
+      const ctx = makeContext(env, { ...state.vars, ...Object.fromEntries(assigns) }, stdin, background, state, { 1: fds[1]!, 2: fds[2]! });
       r = safeRun(cmd, argv, ctx);
     }
   }
@@ -308,7 +342,14 @@ function resolveCommand(name: string, lookup: Lookup): Command | 'not-found' | '
   return inBin && KNOWN_UNMODELLED.has(base) ? 'unmodelled' : 'not-found';
 }
 
-export function makeContext(env: ShellEnv, vars: Record<string, string>, stdin: string, background: boolean, state?: ShellState): ExecContext {
+export function makeContext(
+  env: ShellEnv,
+  vars: Record<string, string>,
+  stdin: string,
+  background: boolean,
+  state?: ShellState,
+  fds: { 1: Sink; 2: Sink } = { 1: { k: 'out' }, 2: { k: 'err' } },
+): ExecContext {
   const ctx: ExecContext = {
     world: env.world,
     host: env.host,
@@ -320,7 +361,7 @@ export function makeContext(env: ShellEnv, vars: Record<string, string>, stdin: 
     background,
     exec: (argv, inner) => execArgv(argv, inner, env.lookup),
     registerJob: (job) => {
-      if (state) (state.jobs ??= []).push({ pid: FIRST_PID + state.jobs.length, job });
+      if (state) (state.jobs ??= []).push({ pid: FIRST_PID + state.jobs.length, job, fds, sent: { out: 0, err: 0 }, ...(env.netns !== undefined ? { netns: env.netns } : {}) });
       env.registerJob(job);
     },
   };
