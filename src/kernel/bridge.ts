@@ -208,7 +208,8 @@ function passUp(br: NetDevice, skb: SkBuff): void {
 /** br_forward: deliver to one port (its MTU and state permitting). */
 function forward(br: NetDevice, from: NetDevice | undefined, to: BridgePort, skb: SkBuff): void {
   if (!portForwarding(to)) return;
-  if (skb.ip && skb.ip.totalLen > to.dev.mtu) {
+  // br_dev_queue_push_xmit -> is_skb_forwardable: up to mtu + a VLAN tag passes.
+  if (skb.ip && skb.ip.totalLen > to.dev.mtu + 4) {
     br.net.trace('drop', DROP.MTU_EXCEEDED, `${skb.ip.totalLen} bytes exceed ${to.dev.name} mtu ${to.dev.mtu}`, to.dev, skb);
     return;
   }

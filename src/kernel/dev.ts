@@ -11,6 +11,8 @@ import { brDevXmit, brHandleFrame } from './bridge.js';
 import { arpRcv } from './arp.js';
 import { ipRcv } from './ip_input.js';
 
+const VLAN_HLEN = 4;
+
 function tap(dev: NetDevice, skb: SkBuff, direction: 'in' | 'out'): void {
   const env = dev.net.env;
   const sink = env.frame;
@@ -34,6 +36,11 @@ export function devQueueXmit(dev: NetDevice, skb: SkBuff): void {
       // veth_xmit drops when the peer is not up (the carrier of this end is off then too).
       if (!peer || !peer.adminUp) {
         net.trace('drop', DROP.NO_CARRIER, `veth peer of ${dev.name} is down`, dev, skb);
+        return;
+      }
+      // is_skb_forwardable on the peer: the frame may exceed its MTU by a VLAN tag at most.
+      if (skb.ip && skb.ip.totalLen > peer.mtu + VLAN_HLEN) {
+        net.trace('drop', DROP.MTU_EXCEEDED, `${skb.ip.totalLen} bytes exceed ${peer.name} mtu ${peer.mtu}`, peer, skb);
         return;
       }
       skb.dev = peer;

@@ -13,12 +13,29 @@ import { icmpSend, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED } from './icmp.js';
 import { l4Bytes } from './skb_bytes.js';
 import type { NetDevice } from './netdevice.js';
 
-/** Build the IP header of a locally generated datagram (ip_build_and_send_pkt / ip_make_skb). */
-export function ipHeader(net: Net, skb: SkBuff, src: number, dst: number, protocol: number, ttl: number, tos: number, df: boolean): void {
-  net.ipId = (net.ipId + 1) & 0xffff;
-  skb.ip = { tos, totalLen: 0, id: df ? 0 : net.ipId, df, mf: false, fragOff: 0, ttl, protocol, src, dst };
+/**
+ * Build the IP header of a locally generated datagram (ip_make_skb / ip_build_and_send_pkt).
+ * `id` is the identification ip_select_ident picked: pass a number for a connected socket's
+ * counter or 0 (DF without ignore_df on an unconnected socket); undefined draws from the
+ * per-destination generator, as for every datagram that may be fragmented.
+ */
+export function ipHeader(net: Net, skb: SkBuff, src: number, dst: number, protocol: number, ttl: number, tos: number, df: boolean, id?: number): void {
+  skb.ip = { tos, totalLen: 0, id: id ?? ipSelectIdent(net, src, dst, protocol), df, mf: false, fragOff: 0, ttl, protocol, src, dst };
   skb.ip.totalLen = ipTotalLen(skb);
   skb.ethertype = ETH_P_IP;
+}
+
+/**
+ * __ip_select_ident: a counter per (source, destination, protocol) bucket starting at a seeded
+ * random value, so consecutive datagrams to one peer carry consecutive ids.
+ */
+export function ipSelectIdent(net: Net, src: number, dst: number, protocol: number): number {
+  const key = (((src ^ (dst * 31)) >>> 0) * 0x100 + protocol) % 0x20000000000000;
+  let v = net.idents.get(key);
+  if (v === undefined) v = net.env.u32() & 0xffff;
+  v = (v + 1) & 0xffff;
+  net.idents.set(key, v);
+  return v;
 }
 
 /** ip_local_out: OUTPUT hook, then dst_output. */

@@ -80,6 +80,8 @@ export class Net {
   /** Whether routes were added to the local table by hand (fib_has_custom_local_routes). */
   customLocalRoutes = false;
   ipId = 0;
+  /** ip_idents: per-bucket IP identification counters. */
+  readonly idents = new Map<number, number>();
   /**
    * Generation of everything routing depends on (addresses, routes, rules, links, sysctls, PMTU):
    * route caches are valid while it stays the same, like the kernel's rt_genid.

@@ -91,7 +91,8 @@ export function createPingSocket(net: Net, opts: PingSocketOptions = {}): PingSo
       const skb = newSkb();
       skb.icmp = { type: ICMP_ECHO, code: 0, id, seq: seq & 0xffff, mtu: 0, gateway: 0 };
       skb.payload = echoPayload(size, net.env.now());
-      ipHeader(net, skb, rt.src, internal.remote, IPPROTO_ICMP, opts.ttl ?? net.defaultTtl(), opts.tos ?? 0, df);
+      // ip_select_ident: DF without ignore_df (IP_PMTUDISC_DO) on an unconnected raw socket -> id 0.
+      ipHeader(net, skb, rt.src, internal.remote, IPPROTO_ICMP, opts.ttl ?? net.defaultTtl(), opts.tos ?? 0, df, pmtudisc === 'do' ? 0 : undefined);
       sent.set(seq & 0xffff, net.env.now());
       net.trace('socket', 'send', `ping ${formatIpv4(internal.remote)} id ${id} seq ${seq} (${size} bytes)`, rt.dev, skb);
       ipLocalOut(net, skb, rt);

@@ -9,6 +9,7 @@ import type { SkBuff } from '../skb.js';
 import type { SocketError } from '../api.js';
 import { icmpErrno } from '../icmp.js';
 import { formatIpv4 } from '../../wire/addr.js';
+import { tcpV4Err, tcpV4Rcv } from './tcp.js';
 
 export interface PingSockInternal {
   id: number;
@@ -29,17 +30,9 @@ export interface UdpSockInternal {
   rcvError(e: SocketError): void;
 }
 
-export interface TcpHandler {
-  /** Returns true when it consumed the segment. */
-  rcv(skb: SkBuff, rt: Rtable): boolean;
-  rcvError(e: SocketError, quoted: SkBuff): void;
-}
-
 export class SocketTable {
   readonly ping = new Set<PingSockInternal>();
   readonly udp = new Map<number, UdpSockInternal[]>();
-  /** Installed by sockets/tcp.ts. */
-  tcp: TcpHandler | undefined;
   private nextEphemeral: number | undefined;
 
   constructor(private readonly net: Net) {}
@@ -96,7 +89,7 @@ export class SocketTable {
   }
 
   tcpRcv(skb: SkBuff, rt: Rtable): void {
-    this.tcp?.rcv(skb, rt);
+    tcpV4Rcv(this.net, skb, rt);
   }
 
   /** icmp_unreach -> ping_err / __udp4_lib_err / tcp_v4_err. */
@@ -130,7 +123,7 @@ export class SocketTable {
       }
       return;
     }
-    if (quoted.tcp) this.tcp?.rcvError(e, quoted);
+    if (quoted.tcp) tcpV4Err(this.net, e, quoted);
   }
 
   devGone(_dev: NetDevice): void {

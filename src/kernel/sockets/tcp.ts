@@ -23,7 +23,7 @@ const TCP_RTO_MAX = 120_000;
 const TCP_TIMEWAIT_LEN = 60_000;
 const TCP_RETRIES2 = 15;
 /** Window Linux advertises on a SYN (no scaling modelled). */
-const TCP_INIT_WINDOW = 64240;
+const TCP_INIT_WINDOW = 65280;
 
 function seqLt(a: number, b: number): boolean {
   return ((a - b) | 0) < 0;
@@ -58,6 +58,8 @@ class Tcb {
   listener: Listener | undefined;
   deadline: TimerHandle | undefined;
   rxBacklog: Uint8Array[] = [];
+  /** inet_id: a connected socket numbers its DF datagrams itself, from a random start. */
+  ipId: number;
 
   constructor(
     readonly net: Net,
@@ -69,6 +71,7 @@ class Tcb {
   ) {
     this.state = state;
     this.iss = net.env.u32();
+    this.ipId = net.env.u32() & 0xffff;
     this.sndUna = this.iss;
     this.sndNxt = this.iss;
   }
@@ -95,12 +98,17 @@ function tcpTables(net: Net): TcpTables {
     const nt: TcpTables = { listeners: new Map(), conns: new Map() };
     tables.set(net, nt);
     t = nt;
-    net.sockets.tcp = {
-      rcv: (skb, rt) => tcpRcv(net, nt, skb, rt),
-      rcvError: (e, quoted) => tcpErr(nt, e, quoted),
-    };
   }
   return t;
+}
+
+/** tcp_v4_rcv: every namespace answers TCP, with or without sockets (RST for closed ports). */
+export function tcpV4Rcv(net: Net, skb: SkBuff, rt: Rtable): void {
+  tcpRcv(net, tcpTables(net), skb, rt);
+}
+
+export function tcpV4Err(net: Net, e: SocketError, quoted: SkBuff): void {
+  tcpErr(tcpTables(net), e, quoted);
 }
 
 function portInUse(t: TcpTables, port: number): boolean {
@@ -186,7 +194,8 @@ function xmit(c: Tcb, flags: number, seq: number, payload: Uint8Array, mss?: num
   const h: TcpHdr = { sport: c.lport, dport: c.rport, seq: seq >>> 0, ack: flags & TCP_ACK ? c.rcvNxt >>> 0 : 0, flags, window: TCP_INIT_WINDOW, ...(mss !== undefined ? { mss } : {}) };
   skb.tcp = h;
   skb.payload = payload;
-  ipHeader(c.net, skb, c.laddr, c.raddr, IPPROTO_TCP, c.net.defaultTtl(), 0, true);
+  c.ipId = (c.ipId + 1) & 0xffff;
+  ipHeader(c.net, skb, c.laddr, c.raddr, IPPROTO_TCP, c.net.defaultTtl(), 0, true, c.ipId);
   ipLocalOut(c.net, skb, rt);
 }
 
@@ -314,7 +323,8 @@ function sendReset(net: Net, skb: SkBuff): void {
     h.flags & TCP_ACK
       ? { sport: h.dport, dport: h.sport, seq: h.ack, ack: 0, flags: TCP_RST, window: 0 }
       : { sport: h.dport, dport: h.sport, seq: 0, ack: (h.seq + segLen) >>> 0, flags: TCP_RST | TCP_ACK, window: 0 };
-  ipHeader(net, out, ip.dst, ip.src, IPPROTO_TCP, net.defaultTtl(), 0, true);
+  // Sent from the per-namespace control socket: unconnected, so a DF segment gets id 0.
+  ipHeader(net, out, ip.dst, ip.src, IPPROTO_TCP, net.defaultTtl(), 0, true, 0);
   net.trace('socket', 'rst', `no socket for ${formatIpv4(ip.dst)}:${h.dport}: reset`, r.rt.dev, out);
   ipLocalOut(net, out, r.rt);
 }

@@ -6,7 +6,7 @@
 import type { Net } from '../netns.js';
 import type { SocketError, UdpSocket } from '../api.js';
 import { kerr, kok, type KResult } from '../errno.js';
-import { ipRouteOutput } from '../route.js';
+import { ipRouteOutput, routeMtu } from '../route.js';
 import { ipHeader, ipLocalOut } from '../ip_output.js';
 import { IPPROTO_UDP, newSkb, type SkBuff } from '../skb.js';
 import { formatIpv4, parseIpv4 } from '../../wire/addr.js';
@@ -101,7 +101,9 @@ export function createUdpSocket(net: Net): UdpSocket {
       const skb = newSkb();
       skb.udp = { sport: self.port, dport };
       skb.payload = data;
-      ipHeader(net, skb, self.addr || r.rt.src, daddr, IPPROTO_UDP, net.defaultTtl(), 0, false);
+      // IP_PMTUDISC_WANT (the default): DF when the datagram fits the path MTU.
+      const mtu = r.rt.dev.kind === 'loopback' ? r.rt.dev.mtu : routeMtu(net, r.rt);
+      ipHeader(net, skb, self.addr || r.rt.src, daddr, IPPROTO_UDP, net.defaultTtl(), 0, data.length + 28 <= mtu && !net.globalNum('net.ipv4.ip_no_pmtu_disc'));
       net.trace('socket', 'send', `udp ${formatIpv4(skb.ip!.src)}:${self.port} -> ${formatIpv4(daddr)}:${dport} (${data.length} bytes)`, r.rt.dev, skb);
       ipLocalOut(net, skb, r.rt);
       return kok(undefined);

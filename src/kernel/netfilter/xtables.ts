@@ -1,0 +1,156 @@
+/**
+ * The packet path's Netfilter implemented by xtables: at each hook, the tables in kernel priority
+ * order with conntrack (-200), NAT (DST at PREROUTING/OUTPUT -100, SRC at INPUT/POSTROUTING +100)
+ * and confirmation at the last hook, reading and rewriting the skb the kernel passes in.
+ */
+import type { Net } from '../netns.js';
+import type { NetDevice } from '../netdevice.js';
+import type { Scope } from '../devinet.js';
+import type { NfHook, NfVerdict, Netfilter } from '../netfilter.js';
+import type { SkBuff } from '../skb.js';
+import { Conntrack, type CtPacket, type CtRef } from './conntrack.js';
+import type { RejectWith } from './rule.js';
+import type { Ruleset } from './ruleset.js';
+import type { TableName } from './tables.js';
+import { traverse, type HookResult, type RuleHit, type TraverseEnv } from './traverse.js';
+
+export interface XtablesOptions {
+  /** REJECT's answer (ICMP unreachable via icmp_send, or a TCP RST); the packet itself is dropped. */
+  sendReject?(net: Net, skb: SkBuff, rejectWith: RejectWith): void;
+  /** net.ipv4.ip_local_port_range for SNAT port choice. */
+  portRange?: [number, number];
+}
+
+const ACCEPT: NfVerdict = { verdict: 'accept' };
+const RT_SCOPE_UNIVERSE = 0 as Scope;
+
+export class Xtables implements Netfilter {
+  readonly conntrack: Conntrack;
+  /** The skb's conntrack entry between hooks (skb->_nfct). */
+  private readonly refs = new WeakMap<SkBuff, CtRef>();
+
+  constructor(
+    readonly ruleset: Ruleset,
+    private readonly env: { now(): number; random(): number },
+    private readonly opts: XtablesOptions = {},
+  ) {
+    this.conntrack = new Conntrack({ now: () => env.now(), rng: () => env.random(), ...(opts.portRange ? { portRange: opts.portRange } : {}) });
+  }
+
+  active(): boolean {
+    return this.ruleset.existingTables().length > 0;
+  }
+
+  hook(net: Net, hook: NfHook, skb: SkBuff, indev: NetDevice | undefined, outdev: NetDevice | undefined): NfVerdict {
+    const iph = skb.ip;
+    if (!iph) return ACCEPT;
+    const p = packetView(skb, indev, outdev);
+    const trace = (h: RuleHit): void => net.trace('netfilter', h.num === 0 ? 'policy' : 'rule', `${h.table} ${h.text}`, indev ?? outdev, skb);
+    const env: TraverseEnv = {
+      rng: () => this.env.random(),
+      addrType: (addr) => (net.addrOwner(addr) ? 'LOCAL' : addr === 0xffffffff ? 'BROADCAST' : addr >>> 28 === 0xe ? 'MULTICAST' : 'UNICAST'),
+      onRule: trace,
+    };
+    const run = (tables: TableName[], natAllowed = false): HookResult => traverse(this.ruleset, hook, p, { ...env, natAllowed }, tables);
+    const stop = (r: HookResult): NfVerdict | undefined => {
+      const v = r.verdict;
+      if (v.verdict === 'ACCEPT') return undefined;
+      if (v.verdict === 'REJECT') {
+        this.opts.sendReject?.(net, skb, v.with);
+        return { verdict: 'drop', reason: `${v.table} ${v.chain} rule ${v.num}: REJECT --reject-with ${v.with}` };
+      }
+      return { verdict: 'drop', reason: v.policy ? `${v.table} ${v.chain} policy DROP` : `${v.table} ${v.chain} rule ${v.num}: DROP` };
+    };
+
+    let ref = this.refs.get(skb);
+    if (hook === 'PREROUTING' || hook === 'OUTPUT') {
+      const raw = run(['raw']);
+      const d1 = stop(raw);
+      if (d1) return d1;
+      const res = this.conntrack.in(p, { notrack: raw.notrack, ...(raw.zone !== undefined ? { zone: raw.zone } : {}) });
+      ref = 'entry' in res ? res : undefined;
+      if (ref) this.refs.set(skb, ref);
+      const mangleNat = run(['mangle', 'nat'], ref !== undefined && this.conntrack.needsNatLookup(ref, 'DST'));
+      const d2 = stop(mangleNat);
+      if (d2) return d2;
+      if (ref) this.conntrack.nat(ref, 'DST', p, mangleNat.nat);
+      if (hook === 'OUTPUT') {
+        const d3 = stop(run(['filter']));
+        if (d3) return d3;
+      }
+    } else {
+      if (ref) p.ct = this.conntrack.view(ref);
+      const natAllowed = hook !== 'FORWARD' && ref !== undefined && this.conntrack.needsNatLookup(ref, 'SRC');
+      const res = run(['mangle', 'filter', 'nat'], natAllowed);
+      const d = stop(res);
+      if (d) return d;
+      if (ref && hook !== 'FORWARD') {
+        const masq = res.nat?.kind === 'MASQUERADE' ? net.selectAddr(outdev, p.dst, RT_SCOPE_UNIVERSE) : undefined;
+        this.conntrack.nat(ref, 'SRC', p, res.nat, masq);
+        this.conntrack.confirm(ref);
+      }
+    }
+    if (ref?.entry) ref.entry.mark = p.ct?.mark ?? ref.entry.mark;
+    writeBack(skb, p);
+    return ACCEPT;
+  }
+}
+
+/** The PacketView of an skb at a hook; bridged frames (br_netfilter) report bridge and port names. */
+export function packetView(skb: SkBuff, indev: NetDevice | undefined, outdev: NetDevice | undefined): CtPacket {
+  const iph = skb.ip!;
+  const l4 = skb.tcp ?? skb.udp;
+  const p: CtPacket = { src: iph.src, dst: iph.dst, proto: iph.protocol, len: iph.totalLen, mark: skb.mark };
+  if (l4) {
+    p.sport = l4.sport;
+    p.dport = l4.dport;
+  }
+  if (skb.tcp) p.tcpFlags = skb.tcp.flags;
+  if (skb.icmp) {
+    p.icmpType = skb.icmp.type;
+    p.icmpCode = skb.icmp.code;
+    p.icmpId = skb.icmp.id;
+    const q = skb.icmp.quote?.skb;
+    if (q?.ip) {
+      const ql4 = q.tcp ?? q.udp;
+      p.quote = { src: q.ip.src, dst: q.ip.dst, proto: q.ip.protocol };
+      if (ql4) {
+        p.quote.sport = ql4.sport;
+        p.quote.dport = ql4.dport;
+      }
+      if (q.icmp) {
+        p.quote.icmpType = q.icmp.type;
+        p.quote.icmpId = q.icmp.id;
+      }
+    }
+  }
+  const inBr = indev?.master?.kind === 'bridge' ? indev.master : undefined;
+  const outBr = outdev?.master?.kind === 'bridge' ? outdev.master : undefined;
+  if (indev) p.iif = inBr ? inBr.name : indev.name;
+  if (outdev) p.oif = outBr ? outBr.name : outdev.name;
+  if (inBr || outBr) p.bridge = { ...(inBr ? { physIn: indev!.name } : {}), ...(outBr ? { physOut: outdev!.name } : {}) };
+  return p;
+}
+
+/** NAT and MARK results back into the skb (its bytes are re-encoded lazily by the taps). */
+function writeBack(skb: SkBuff, p: CtPacket): void {
+  skb.mark = p.mark;
+  const iph = skb.ip!;
+  iph.src = p.src;
+  iph.dst = p.dst;
+  const l4 = skb.tcp ?? skb.udp;
+  if (l4 && p.sport !== undefined && p.dport !== undefined) {
+    l4.sport = p.sport;
+    l4.dport = p.dport;
+  }
+  const q = skb.icmp?.quote?.skb;
+  if (q?.ip && p.quote) {
+    q.ip.src = p.quote.src;
+    q.ip.dst = p.quote.dst;
+    const ql4 = q.tcp ?? q.udp;
+    if (ql4 && p.quote.sport !== undefined && p.quote.dport !== undefined) {
+      ql4.sport = p.quote.sport;
+      ql4.dport = p.quote.dport;
+    }
+  }
+}
