@@ -8,6 +8,7 @@ import { formatMac, parseLladdr } from './addrs.js';
 import type { IpCtx } from './context.js';
 import { listAddrOrLink } from './addr.js';
 import { BRIDGE_SLAVE_USAGE, BRIDGE_USAGE, LINK_USAGE } from './usage.js';
+import { parseVxlan } from './vxlan.js';
 
 type P<T> = { ok: true; value: T } | { ok: false; code: number };
 const fail = (code: number): { ok: false; code: number } => ({ ok: false, code });
@@ -302,9 +303,14 @@ function linkAdd(ctx: IpCtx, argv: string[]): number {
       // dummy has a link_util without parse_opt, so iproute2 silently ignores words after the kind.
       req = { kind: 'dummy', ...common };
       break;
-    case 'vxlan':
+    case 'vxlan': {
+      const v = parseVxlan(ctx, r.typeArgs);
+      if (typeof v === 'number') return v;
+      req = { kind: 'vxlan', ...common, ...v };
+      break;
+    }
     case 'ipip':
-      return unsupported(o, `ip link add type ${r.type} (create it through the CNI agents for now)`);
+      return unsupported(o, 'ip link add type ipip');
     default:
       if (UNMODELLED_KINDS.has(r.type)) return unsupported(o, `link type ${r.type}`);
       if (r.typeArgs.length) return garbage(o, r.typeArgs[0]!);

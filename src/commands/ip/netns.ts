@@ -16,8 +16,8 @@ function invalidName(s: string): boolean {
 }
 
 function list(ctx: IpCtx): number {
-  // /run/netns is a tmpfs and readdir() there yields the newest entry first.
-  const entries = [...ctx.exec.host.netnsList()].reverse();
+  // Host.netnsList() already yields /run/netns in readdir() order (newest first on tmpfs).
+  const entries = ctx.exec.host.netnsList();
   if (ctx.opts.json) {
     ctx.out.out(jsonLine(entries.map((e) => (e.id !== undefined ? { name: e.name, id: e.id } : { name: e.name }))));
     return 0;

@@ -2,6 +2,7 @@
 import type { RuleInfo } from '../../kernel/api.js';
 import { Args, EXIT_FAIL, EXIT_USAGE, incomplete, invarg, kfail, matches, parseCUnsigned, unsupported, type Out } from './args.js';
 import { getPrefix } from './addr.js';
+import { within } from './addrs.js';
 import type { IpCtx } from './context.js';
 import { validIfname } from './link.js';
 import { TABLE_MAIN, tableA2n, tableN2a } from './rtnames.js';
@@ -132,13 +133,70 @@ function ruleModify(ctx: IpCtx, argv: string[], add: boolean): number {
   return 0;
 }
 
+/** iprule_list_flush_or_save()'s selectors; a rule must satisfy every one given. */
+function ruleFilter(ctx: IpCtx, argv: string[]): ((r: RuleInfo) => boolean) | number {
+  const o = ctx.out;
+  const tests: ((r: RuleInfo) => boolean)[] = [];
+  const a = new Args(argv);
+  while (!a.done) {
+    const w = a.peek()!;
+    if (matches(w, 'preference') || matches(w, 'order') || matches(w, 'priority')) {
+      const v = a.next();
+      if (v === undefined) return incomplete(o);
+      const n = parseCUnsigned(v);
+      if (n === undefined) return invarg(o, 'preference value is invalid\n', v);
+      tests.push((r) => r.priority === n);
+    } else if (w === 'fwmark') {
+      const v = a.next();
+      if (v === undefined) return incomplete(o);
+      const [m, k] = v.split('/');
+      const mark = parseCUnsigned(m!);
+      if (mark === undefined) return invarg(o, 'fwmark value is invalid\n', m!);
+      const mask = k === undefined ? undefined : parseCUnsigned(k);
+      if (k !== undefined && mask === undefined) return invarg(o, 'fwmask value is invalid\n', k);
+      if (mark) tests.push((r) => (r.fwmark ?? 0) === mark);
+      if (mask) tests.push((r) => (r.fwmask ?? 0) === mask);
+    } else if (w === 'dev' || w === 'iif' || w === 'oif') {
+      const v = a.next();
+      if (v === undefined) return incomplete(o);
+      if (!validIfname(v)) return invarg(o, w === 'oif' ? '"oif" not a valid ifname' : '"iif"/"dev" not a valid ifname', v);
+      tests.push(w === 'oif' ? (r) => r.oif === v : (r) => r.iif === v);
+    } else if (matches(w, 'lookup') || matches(w, 'table')) {
+      const v = a.next();
+      if (v === undefined) return incomplete(o);
+      const t = tableA2n(v);
+      if (t === undefined) return invarg(o, 'table id value is invalid\n', v);
+      if (t) tests.push((r) => r.table === t);
+    } else if (w === 'not' || w === 'tos' || w === 'dsfield' || w === 'l3mdev' || w === 'uidrange' || matches(w, 'tun_id') || matches(w, 'protocol') || w === 'ipproto' || w === 'sport' || w === 'dport') {
+      return unsupported(o, `ip rule show ${w}`);
+    } else {
+      const isFrom = matches(w, 'from') || matches(w, 'src');
+      let v: string = w;
+      if (isFrom || matches(w, 'dst') || matches(w, 'to')) {
+        const n = a.next();
+        if (n === undefined) return incomplete(o);
+        v = n;
+      }
+      const p = v === 'all' ? { addr: '0.0.0.0', len: 0 } : getPrefix(ctx, v);
+      if (typeof p === 'number') return p;
+      // The rule's own prefix must be at least as long as the selector's and inside it.
+      const inside = (addr: string | undefined, len: number | undefined): boolean => p.len <= (len ?? 0) && (p.len === 0 || within(addr ?? '0.0.0.0', p.addr, p.len));
+      tests.push(isFrom ? (r) => inside(r.from, r.fromLen) : (r) => inside(r.to, r.toLen));
+    }
+    a.advance();
+  }
+  return (r) => tests.every((t) => t(r));
+}
+
 function ruleList(ctx: IpCtx, argv: string[]): number {
-  if (argv.length) return unsupported(ctx.out, 'ip rule show with selectors');
+  const keep = ruleFilter(ctx, argv);
+  if (typeof keep === 'number') return keep;
+  const rules = ctx.nl.ruleList().filter(keep);
   if (ctx.opts.json) {
-    ctx.out.out(jsonLine(ctx.nl.ruleList().map(ruleJson)));
+    ctx.out.out(jsonLine(rules.map(ruleJson)));
     return 0;
   }
-  for (const r of ctx.nl.ruleList()) ctx.out.out(renderRule(r));
+  for (const r of rules) ctx.out.out(renderRule(r));
   return 0;
 }
 

@@ -155,7 +155,8 @@ export function fakeContext(nss: Record<string, FakeNetlink>, netnsIds: Record<s
       names.splice(names.indexOf(name), 1);
       return kok(undefined);
     },
-    netnsList: (): NetnsEntry[] => names.map((name) => (netnsIds[name] !== undefined ? { name, id: netnsIds[name] } : { name })),
+    // Newest first, as readdir() of the tmpfs /run/netns and the real Host.netnsList() return them.
+    netnsList: (): NetnsEntry[] => [...names].reverse().map((name) => (netnsIds[name] !== undefined ? { name, id: netnsIds[name] } : { name })),
   };
   const ctx: ExecContext = {
     world: {} as World,
