@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { runIptables } from '../../commands/iptables/iptables.js';
+import { parseIpv4 } from '../../wire/addr.js';
+import type { Net } from '../netns.js';
+import type { NetDevice } from '../netdevice.js';
+import type { SkBuff } from '../skb.js';
+import { Ruleset } from './ruleset.js';
+import { Xtables } from './xtables.js';
+
+const ip = (s: string): number => parseIpv4(s)!;
+
+/** Only what Xtables touches on a Net: traces, local addresses, source selection. */
+function fakeNet(traces: string[]): Net {
+  return {
+    trace: (_stage: string, verdict: string, detail: string) => traces.push(`${verdict}: ${detail}`),
+    addrOwner: (a: number) => (a === ip('192.168.1.10') ? ({} as NetDevice) : undefined),
+    selectAddr: () => ip('192.168.1.10'),
+  } as unknown as Net;
+}
+const dev = (name: string): NetDevice => ({ name, master: undefined }) as unknown as NetDevice;
+
+function tcpSkb(src: string, sport: number, dst: string, dport: number): SkBuff {
+  return {
+    ip: { tos: 0, totalLen: 60, id: 1, df: true, mf: false, fragOff: 0, ttl: 64, protocol: 6, src: ip(src), dst: ip(dst) },
+    tcp: { sport, dport, seq: 0, ack: 0, flags: 0x02, window: 65535 },
+    udp: undefined,
+    icmp: undefined,
+    mark: 0,
+  } as unknown as SkBuff;
+}
+
+describe('Xtables as the kernel Netfilter', () => {
+  it('DNATs a service VIP on the first packet, masquerades it out, and reverses both on the reply', () => {
+    const rs = new Ruleset();
+    for (const c of [
+      '-t nat -A PREROUTING -d 10.96.0.10/32 -p tcp --dport 80 -j DNAT --to-destination 10.244.1.2:8080',
+      '-t nat -A POSTROUTING -o eth0 -j MASQUERADE',
+      '-A FORWARD -m conntrack --ctstate INVALID -j DROP',
+    ]) expect(runIptables(c.split(' '), rs).exitCode).toBe(0);
+    let now = 0;
+    const nf = new Xtables(rs, { now: () => now++, random: () => 0.5 });
+    const traces: string[] = [];
+    const net = fakeNet(traces);
+    const eth1 = dev('eth1');
+    const eth0 = dev('eth0');
+    expect(nf.active()).toBe(true);
+
+    const q = tcpSkb('172.16.0.5', 40000, '10.96.0.10', 80);
+    expect(nf.hook(net, 'PREROUTING', q, eth1, undefined)).toEqual({ verdict: 'accept' });
+    expect([q.ip!.dst, q.tcp!.dport]).toEqual([ip('10.244.1.2'), 8080]);
+    expect(nf.hook(net, 'FORWARD', q, eth1, eth0).verdict).toBe('accept');
+    expect(nf.hook(net, 'POSTROUTING', q, undefined, eth0).verdict).toBe('accept');
+    expect(q.ip!.src).toBe(ip('192.168.1.10'));
+    expect(traces).toContain('rule: nat -A PREROUTING -d 10.96.0.10/32 -p tcp -m tcp --dport 80 -j DNAT --to-destination 10.244.1.2:8080');
+
+    const r = tcpSkb('10.244.1.2', 8080, '192.168.1.10', 40000);
+    nf.hook(net, 'PREROUTING', r, eth0, undefined);
+    expect(r.ip!.dst).toBe(ip('172.16.0.5'));
+    nf.hook(net, 'FORWARD', r, eth0, eth1);
+    nf.hook(net, 'POSTROUTING', r, undefined, eth1);
+    expect([r.ip!.src, r.tcp!.sport, r.ip!.dst, r.tcp!.dport]).toEqual([ip('10.96.0.10'), 80, ip('172.16.0.5'), 40000]);
+    expect(nf.conntrack.entries()).toHaveLength(1);
+  });
+});
