@@ -161,6 +161,11 @@ describe('runLab', () => {
     expect(r.steps[1]!.stdout).toBe('after\n');
   });
 
+  it('refuses a binary file as bash does, and drops NUL bytes after the first line', () => {
+    expect(lab('\u007fELF\u0002\u0000\u0000junk\n').steps).toEqual([{ line: 1, command: '', exitCode: 126, stdout: '', stderr: 'lab.sh: lab.sh: cannot execute binary file\n' }]);
+    expect(lab('echo a\n\u0000echo b\n').steps.map((s) => s.stdout)).toEqual(['a\n', 'b\n']);
+  });
+
   it('survives arbitrary input', () => {
     for (const junk of ['\u0000\u0001\u0002', '"', "'", '$(', '`', 'a |', '&&', '<', '>', '2>&9 echo', 'echo ' + 'x'.repeat(200_000), '\\', 'cat <<E', '${', 'x=${a:-b}']) {
       expect(() => lab(junk)).not.toThrow();

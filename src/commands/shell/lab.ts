@@ -57,6 +57,10 @@ export const LAB_HOST = 'host';
 const JOB_GRACE_MS = 200;
 
 export function runLab(text: string, opts: LabOptions): LabResult {
+  if (looksBinary(text)) {
+    const stderr = `${opts.file}: ${opts.file}: cannot execute binary file\n`;
+    return { steps: [{ line: 1, command: '', exitCode: 126, stdout: '', stderr }], frames: [], exitCode: 126 };
+  }
   const world = opts.world ?? createWorld({ seed: opts.seed ?? 1 });
   const host = world.host(LAB_HOST) ?? world.addHost(LAB_HOST);
   const root = host.netlink();
@@ -96,7 +100,8 @@ export function runLab(text: string, opts: LabOptions): LabResult {
       toTerminal.set(d.job, t);
     }
   };
-  for (const item of parseScript(text)) {
+  // bash drops NUL bytes from the rest of a script.
+  for (const item of parseScript(text.replace(/\0/g, ''))) {
     drain();
     traceBuf = [];
     const r = runItem(item, state, env);
@@ -121,4 +126,14 @@ export function runLab(text: string, opts: LabOptions): LabResult {
   offTrace?.();
   offFrame?.();
   return { steps, frames, exitCode };
+}
+
+/** bash's check_binary_file: a NUL among the first 80 bytes, before any newline, means "not a script". */
+function looksBinary(text: string): boolean {
+  const sample = Buffer.from(text.slice(0, 80), 'utf8').subarray(0, 80);
+  for (const c of sample) {
+    if (c === 0x0a) return false;
+    if (c === 0) return true;
+  }
+  return false;
 }
