@@ -322,6 +322,12 @@ export interface Netlink {
   sysctlSet(key: string, value: string): KResult<void>;
   /** Every sysctl under a prefix, for `sysctl -a` and /proc/sys listings. */
   sysctlList(prefix?: string): { key: string; value: string }[];
+
+  /**
+   * The namespace's xtables state (what iptables reads and writes), when the kernel keeps one; the
+   * iptables commands fall back to a side table keyed by host and namespace until it does.
+   */
+  xtables?(): import('./netfilter/ruleset.js').Ruleset;
 }
 
 /* ---------------------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
  * The `iptables` program (1.8.9, nf_tables backend): parse the command line, apply it to the
  * namespace's Ruleset, and print what the real tool prints — listings, errors and exit codes.
  */
-import { getRuleset } from '../../kernel/netfilter/registry.js';
+import { rulesetFor } from '../../kernel/netfilter/registry.js';
 import type { NfTable, Ruleset } from '../../kernel/netfilter/ruleset.js';
 import type { KernelError } from '../../kernel/errno.js';
 import { result, type Command, type ExecContext, type ExecResult } from '../types.js';
@@ -138,7 +138,7 @@ export function runIptables(args: string[], rs: Ruleset): ExecResult {
 
 export const iptables: Command = (argv: string[], ctx: ExecContext): ExecResult => {
   try {
-    return runIptables(argv.slice(1), getRuleset(ctx.host, ctx.netns));
+    return runIptables(argv.slice(1), rulesetFor(ctx.host, ctx.netns));
   } catch (e) {
     // A podnet bug must not crash the lab; report it the way a crashing tool would.
     return result(1, '', `${PROG}: internal error: ${(e as Error).message}\n`);

@@ -3,7 +3,7 @@
  * one transaction — a bad line leaves the table as it was and names its line number — with
  * --noflush, --counters, --test, --table, and the errors and exit codes of the real tool.
  */
-import { getRuleset } from '../../kernel/netfilter/registry.js';
+import { rulesetFor } from '../../kernel/netfilter/registry.js';
 import { ERR_NO_CHAIN, NfTable, type Ruleset } from '../../kernel/netfilter/ruleset.js';
 import { isTableName, type TableName } from '../../kernel/netfilter/tables.js';
 import { readPath } from '../text/io.js';
@@ -245,7 +245,7 @@ export function runRestore(args: string[], rs: Ruleset, ctx: Pick<ExecContext, '
 
 export const iptablesRestore: Command = (argv, ctx) => {
   try {
-    return runRestore(argv.slice(1), getRuleset(ctx.host, ctx.netns), ctx);
+    return runRestore(argv.slice(1), rulesetFor(ctx.host, ctx.netns), ctx);
   } catch (e) {
     return result(1, '', `${PROG}: internal error: ${(e as Error).message}\n`);
   }

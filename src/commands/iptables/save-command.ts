@@ -2,7 +2,7 @@
  * The `iptables-save` program: prints every existing table (or one with -t) in restore syntax, with
  * counters under -c, dating its comment lines from an injected clock so output is reproducible.
  */
-import { getRuleset } from '../../kernel/netfilter/registry.js';
+import { rulesetFor } from '../../kernel/netfilter/registry.js';
 import type { Ruleset } from '../../kernel/netfilter/ruleset.js';
 import { isTableName } from '../../kernel/netfilter/tables.js';
 import { result, type Command, type ExecContext, type ExecResult } from '../types.js';
@@ -48,7 +48,7 @@ export function runSave(args: string[], rs: Ruleset, date: Date): ExecResult {
 export function makeIptablesSave(clock: (ctx: ExecContext) => Date): Command {
   return (argv, ctx) => {
     try {
-      return runSave(argv.slice(1), getRuleset(ctx.host, ctx.netns), clock(ctx));
+      return runSave(argv.slice(1), rulesetFor(ctx.host, ctx.netns), clock(ctx));
     } catch (e) {
       return result(1, '', `${PROG}: internal error: ${(e as Error).message}\n`);
     }

@@ -23,6 +23,24 @@ export function getRuleset(host: object, netns?: string): Ruleset {
   return rs;
 }
 
+/**
+ * The Ruleset a command in (host, netns) acts on: the kernel's own (Netlink.xtables) once it keeps
+ * one, else the side table above.
+ */
+export function rulesetFor(host: { netlink(netns?: string): { ok: boolean; value?: unknown } }, netns?: string): Ruleset {
+  try {
+    const nl = host.netlink(netns);
+    const x = nl.ok ? (nl.value as { xtables?: () => Ruleset }).xtables : undefined;
+    if (typeof x === 'function') {
+      const rs = x.call(nl.value);
+      if (rs instanceof Ruleset) return rs;
+    }
+  } catch {
+    // A Netlink without xtables (or a test double that refuses unknown calls): use the side table.
+  }
+  return getRuleset(host, netns);
+}
+
 /** Forget a namespace's rules (`ip netns del` drops its tables with it). */
 export function dropRuleset(host: object, netns?: string): void {
   byHost.get(host)?.delete(netns ?? ROOT);
