@@ -46,13 +46,21 @@ export function findScenarios(root = REPO): string[] {
 
 export async function runScenario(file: string, opts: { seed?: number; timeoutMs?: number } = {}): Promise<ScenarioResult> {
   const abs = resolve(REPO, file);
-  const text = readFileSync(abs, 'utf8');
+  return runLabText(readFileSync(abs, 'utf8'), { ...opts, file, labDir: dirname(abs) });
+}
+
+/** The same, for a lab that exists only as text (generated ones); `file` is the name reports use. */
+export async function runLabText(
+  text: string,
+  opts: { file: string; labDir: string; seed?: number; timeoutMs?: number },
+): Promise<ScenarioResult> {
+  const { file, labDir } = opts;
   const header = readHeader(text);
   const commands = splitLab(text);
   const timeoutMs = opts.timeoutMs ?? (header.timeoutSec ?? 60) * 1000;
   const [linux, podnet] = await Promise.all([
-    runOnLinux(commands, { labDir: dirname(abs), file, timeoutMs }),
-    runOnPodnet(text, { file, cwd: dirname(abs), seed: opts.seed ?? 1 }),
+    runOnLinux(commands, { labDir, file, timeoutMs }),
+    runOnPodnet(text, { file, cwd: labDir, seed: opts.seed ?? 1 }),
   ]);
   const verdicts = compareRuns(linux.steps, podnet.steps);
   const t = tally(verdicts);
@@ -62,7 +70,13 @@ export async function runScenario(file: string, opts: { seed?: number; timeoutMs
 }
 
 export function replayCommand(file: string): string {
-  return `npx tsx test/kernel/replay.ts ${file}`;
+  const m = /^random-(\d+)\.lab$/.exec(file);
+  return m ? `npx tsx test/kernel/replay.ts --random ${m[1]}` : `npx tsx test/kernel/replay.ts ${file}`;
+}
+
+/** Generated labs are named after their seed, so a report says how to get the same lab back. */
+export function randomLabName(seed: number): string {
+  return `random-${seed}.lab`;
 }
 
 /** The failure message: every disagreement, then how to see it again side by side. */

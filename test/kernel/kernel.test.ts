@@ -2,15 +2,42 @@
  * The differential suite: every lab under topologies/labs and test/kernel/scenarios runs on a real,
  * isolated Linux host and in podnet; any command whose exit code or meaningful output differs fails it.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, describe, test } from 'vitest';
-import { findScenarios, report, runScenario } from './harness.js';
+import { findScenarios, randomLabName, report, runLabText, runScenario, type ScenarioResult } from './harness.js';
 import { namespacesUnavailable } from './linux.js';
+import { generateLab } from './random.js';
 import { emptyMeta, sum, summaryLine, type KernelMeta } from './stats.js';
 
 const SKIPPED = 'skipped: no network namespaces';
 const unavailable = namespacesUnavailable();
 const scenarios = findScenarios();
 const collected: KernelMeta[] = [];
+
+/**
+ * Generated labs: seeds BASE..BASE+N-1, fixed by default so a failure reproduces; set
+ * PODNET_KERNEL_SEED_BASE (e.g. to the date) to explore new ones, PODNET_KERNEL_SEEDS=0 to skip.
+ */
+function envInt(name: string, fallback: number): number {
+  const v = Number(process.env[name]);
+  return process.env[name] !== undefined && Number.isSafeInteger(v) && v >= 0 ? v : fallback;
+}
+const SEED_BASE = envInt('PODNET_KERNEL_SEED_BASE', 1);
+const SEEDS = Array.from({ length: envInt('PODNET_KERNEL_SEEDS', 8) }, (_, i) => SEED_BASE + i);
+
+function judge(r: ScenarioResult, meta: KernelMeta, ctx: { task: { meta: { kernel?: KernelMeta } }; skip: (note?: string) => never }): void {
+  ctx.task.meta.kernel = meta;
+  collected.push(meta);
+  if (meta.pending) ctx.skip(`pending: podnet lacks ${r.header.expect.join(', ')}`);
+  if (!r.agrees) {
+    const e = new Error(`podnet disagrees with the kernel on ${r.file}\n${report(r)}`);
+    // The harness's own frames say nothing about the disagreement.
+    e.stack = e.message;
+    throw e;
+  }
+}
 
 afterAll(() => {
   // Also printed here so plain `npm test` shows it; the kernel reporter repeats it as the last line.
@@ -30,14 +57,21 @@ if (unavailable !== undefined) {
       test(file, async (ctx) => {
         const r = await runScenario(file);
         const pending = r.header.expect.length > 0 && !r.agrees;
-        const meta: KernelMeta = { ...r.tally, scenarios: 1, pending: pending ? 1 : 0 };
-        ctx.task.meta.kernel = meta;
-        collected.push(meta);
-        if (pending) ctx.skip(`pending: podnet lacks ${r.header.expect.join(', ')}`);
-        if (!r.agrees) {
-          const e = new Error(`podnet disagrees with the kernel on ${file}\n${report(r)}`);
-          // The harness's own frames say nothing about the disagreement.
-          e.stack = e.message;
+        judge(r, { ...r.tally, scenarios: 1, randomSeeds: 0, pending: pending ? 1 : 0 }, ctx);
+      }, 180_000);
+    }
+    for (const seed of SEEDS) {
+      const file = randomLabName(seed);
+      test(file, async (ctx) => {
+        const text = generateLab(seed);
+        const labDir = mkdtempSync(join(tmpdir(), 'podnet-random-'));
+        const r = await runLabText(text, { file, labDir });
+        rmSync(labDir, { recursive: true, force: true });
+        try {
+          judge(r, { ...r.tally, scenarios: 0, randomSeeds: 1, pending: 0 }, ctx);
+        } catch (e) {
+          // The lab exists nowhere else: show it, so the report alone is enough to reproduce.
+          if (e instanceof Error) e.message = e.stack = `${e.message}--- ${file} ---\n${text}`;
           throw e;
         }
       }, 180_000);

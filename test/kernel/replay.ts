@@ -2,12 +2,16 @@
  * Replays one lab on both sides and prints every command with both outputs side by side, so a
  * disagreement the suite reported can be looked at again: `npx tsx test/kernel/replay.ts LAB`.
  * `--linux` runs only the real side (to write a new scenario); `--twice` runs the real side twice
- * and reports any command whose normalised result changed (the scenario would be racy).
+ * and reports any command whose normalised result changed (the scenario would be racy);
+ * `--random SEED` replays the generated lab of that seed (`--print` only prints it).
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { dirname, relative, resolve } from 'node:path';
 import { compareRuns, indent } from './compare.js';
-import { REPO, runScenario } from './harness.js';
+import { randomLabName, REPO, runScenario } from './harness.js';
+import { generateLab } from './random.js';
 import { namespacesUnavailable, runOnLinux, type Step } from './linux.js';
 import { MacTable, normalise } from './normalise.js';
 import { splitLab } from './split.js';
@@ -43,9 +47,27 @@ function fingerprint(steps: Step[]): string[] {
 
 async function main(argv: string[]): Promise<number> {
   const flags = new Set(argv.filter((a) => a.startsWith('--')));
-  const files = argv.filter((a) => !a.startsWith('--'));
+  let files = argv.filter((a) => !a.startsWith('--'));
+  if (flags.has('--random')) {
+    // Generated labs are written out under their seed's name, then replayed like any other.
+    const dir = mkdtempSync(join(tmpdir(), 'podnet-random-'));
+    const seeds = files.map(Number);
+    if (seeds.length === 0 || seeds.some((n) => !Number.isSafeInteger(n) || n < 0)) {
+      process.stderr.write('usage: npx tsx test/kernel/replay.ts --random SEED... [--print]\n');
+      return 2;
+    }
+    files = seeds.map((seed) => {
+      const f = join(dir, randomLabName(seed));
+      writeFileSync(f, generateLab(seed));
+      return f;
+    });
+    if (flags.has('--print')) {
+      for (const f of files) process.stdout.write(readFileSync(f, 'utf8'));
+      return 0;
+    }
+  }
   if (files.length === 0) {
-    process.stderr.write('usage: npx tsx test/kernel/replay.ts [--linux | --twice] LAB...\n');
+    process.stderr.write('usage: npx tsx test/kernel/replay.ts [--linux | --twice] LAB... | --random SEED... [--print]\n');
     return 2;
   }
   const why = namespacesUnavailable();

@@ -6,6 +6,8 @@ import type { Tally } from './compare.js';
 
 export interface KernelMeta extends Tally {
   scenarios: number;
+  /** Generated labs (one per seed) that ran; not counted in scenarios. */
+  randomSeeds: number;
   pending: number;
   /** Set on the one test that records why no scenario could run. */
   skipped?: string;
@@ -18,7 +20,7 @@ declare module 'vitest' {
 }
 
 export function emptyMeta(): KernelMeta {
-  return { commands: 0, exitAgree: 0, outputs: 0, outputAgree: 0, scenarios: 0, pending: 0 };
+  return { commands: 0, exitAgree: 0, outputs: 0, outputAgree: 0, scenarios: 0, randomSeeds: 0, pending: 0 };
 }
 
 export function sum(metas: KernelMeta[]): KernelMeta {
@@ -29,13 +31,13 @@ export function sum(metas: KernelMeta[]): KernelMeta {
     t.outputs += m.outputs;
     t.outputAgree += m.outputAgree;
     t.scenarios += m.scenarios;
+    t.randomSeeds += m.randomSeeds;
     t.pending += m.pending;
     if (m.skipped) t.skipped = m.skipped;
   }
   return t;
 }
 
-/** Random seeds are a later generator's; until it exists the count is honestly zero. */
-export function summaryLine(t: KernelMeta, randomSeeds = 0): string {
-  return `kernel agreement: ${t.exitAgree}/${t.commands} commands, ${t.outputAgree}/${t.outputs} outputs, ${t.scenarios} scenarios, ${randomSeeds} random seeds`;
+export function summaryLine(t: KernelMeta): string {
+  return `kernel agreement: ${t.exitAgree}/${t.commands} commands, ${t.outputAgree}/${t.outputs} outputs, ${t.scenarios} scenarios, ${t.randomSeeds} random seeds`;
 }

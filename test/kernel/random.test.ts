@@ -1,0 +1,28 @@
+import { expect, test } from 'vitest';
+import { generateLab, prng } from './random.js';
+import { splitLab } from './split.js';
+
+test('prng is a pure function of its seed', () => {
+  const a = prng(42);
+  const b = prng(42);
+  const xs = Array.from({ length: 100 }, () => a());
+  expect(Array.from({ length: 100 }, () => b())).toEqual(xs);
+  expect(xs.every((x) => x >= 0 && x < 1)).toBe(true);
+  expect(new Set(xs).size).toBeGreaterThan(95);
+});
+
+test('a seed always gives the same lab, and different seeds different labs', () => {
+  expect(generateLab(7)).toBe(generateLab(7));
+  expect(new Set([1, 2, 3, 4, 5].map((s) => generateLab(s))).size).toBe(5);
+});
+
+test('the random part never changes link state and pings stay within budget', () => {
+  for (let seed = 1; seed <= 200; seed++) {
+    const cmds = splitLab(generateLab(seed, { commands: 40, maxPings: 2 })).map((c) => c.command);
+    const afterSetup = cmds.slice(cmds.indexOf('sleep 1') + 1);
+    expect(afterSetup.filter((c) => / (up|down)$/.test(c))).toEqual([]);
+    expect(afterSetup.filter((c) => c.includes('ping')).length).toBeLessThanOrEqual(2);
+    // Neighbour dumps come in kernel hash order, so every one must be sorted.
+    expect(afterSetup.filter((c) => c.startsWith('ip neigh show') && !c.endsWith('| sort'))).toEqual([]);
+  }
+});

@@ -1,0 +1,103 @@
+/**
+ * Generates random but Linux-deterministic labs from a seed: a fixed two-namespace topology, then a
+ * seeded sequence of address, route, rule, neighbour, MTU, sysctl, route-get and ping commands, many
+ * of them deliberately wrong, so the differential suite explores error paths no one thought to write.
+ */
+
+/** mulberry32: tiny, fast, good enough to pick commands; not for anything cryptographic. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * Everything is up before the random part starts and stays up: carrier changes reach routes
+ * asynchronously on Linux (linkwatch), so link up/down would make the oracle racy.
+ */
+const SETUP = `ip netns add ns1
+ip netns add ns2
+ip link add v1 type veth peer name p1
+ip link add v2 type veth peer name p2
+ip link set p1 netns ns1
+ip link set p2 netns ns2
+ip addr add 10.1.0.1/24 dev v1
+ip addr add 10.2.0.1/24 dev v2
+ip -n ns1 addr add 10.1.0.2/24 dev p1
+ip -n ns2 addr add 10.2.0.2/24 dev p2
+ip link set v1 up
+ip link set v2 up
+ip -n ns1 link set p1 up
+ip -n ns2 link set p2 up
+ip -n ns1 link set lo up
+ip -n ns2 route add default via 10.2.0.1
+sleep 1`;
+
+export interface RandomLabOptions {
+  /** How many random commands follow the setup. */
+  commands?: number;
+  /** Pings cost up to a second each when lost; keep them few. */
+  maxPings?: number;
+}
+
+export function generateLab(seed: number, opts: RandomLabOptions = {}): string {
+  const r = prng(seed);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
+  const chance = (p: number) => r() < p;
+
+  const hosts = ['10.1.0.1', '10.1.0.2', '10.1.0.7', '10.2.0.1', '10.2.0.2', '10.2.0.9', '10.9.0.1', '10.9.3.3', '192.168.5.5', '127.0.0.1'];
+  const prefixes = ['10.9.0.0/16', '10.9.3.0/24', '10.9.3.3/32', '10.1.0.0/24', '10.2.0.0/16', '192.168.5.0/24', '0.0.0.0/0', '10.9.0.0/33'];
+  const gateways = ['10.1.0.2', '10.1.0.9', '10.2.0.2', '10.9.0.1', '172.16.0.1', '10.1.0.1'];
+  const devs = ['v1', 'v2', 'lo', 'nosuch'];
+  const addrs = ['10.1.0.5/24', '10.1.0.1/24', '10.2.0.5/16', '10.9.3.3/32', '10.9.0.1/24', '192.168.5.1/24', '10.1.0.6'];
+  const macs = ['02:00:00:00:00:01', '02:00:00:00:00:02', '02:00:00:00:00:03'];
+  const mtus = [576, 1000, 1280, 1500, 9000, 67, 70000];
+  const tables = ['100', '200', 'main'];
+
+  const ops: (() => string)[] = [
+    () => `ip addr add ${pick(addrs)} dev ${pick(devs)}`,
+    () => `ip addr del ${pick(addrs)} dev ${pick(devs)}`,
+    () => `ip route add ${pick(prefixes)} via ${pick(gateways)}${chance(0.3) ? ` dev ${pick(devs)}` : ''}${chance(0.3) ? ` metric ${pick([10, 100])}` : ''}`,
+    () => `ip route add ${pick(['blackhole', 'unreachable', 'prohibit'])} ${pick(prefixes)}`,
+    () => `ip route add ${pick(prefixes)} dev ${pick(devs)}${chance(0.3) ? ' scope link' : ''}`,
+    () => `ip route del ${pick(prefixes)}${chance(0.4) ? ` via ${pick(gateways)}` : ''}`,
+    () => `ip route replace ${pick(prefixes)} via ${pick(gateways)}`,
+    () => `ip route ${chance(0.5) ? 'add' : 'replace'} ${pick(prefixes)} via ${pick(gateways)} table ${pick(tables)}`,
+    () => `ip route get ${pick(hosts)}`,
+    () => `ip route get ${pick(hosts)} from ${pick(['10.1.0.1', '10.2.0.1', '10.9.9.9'])}`,
+    () => pick(['ip route', 'ip route show table local', 'ip -4 addr', 'ip -o -4 addr', 'ip route show table 100', 'ip rule']),
+    () => `ip neigh ${pick(['add', 'replace', 'del'])} ${pick(hosts)} lladdr ${pick(macs)} dev ${pick(devs)} nud permanent`,
+    // The kernel dumps neighbours in hash order, seeded at random per boot: sort them.
+    () => 'ip neigh show nud permanent | sort',
+    () => `ip link set ${pick(devs)} mtu ${pick(mtus)}`,
+    () => `ip link show ${pick(devs)}`,
+    () => `sysctl -w net.ipv4.${pick(['ip_forward', 'conf.v1.forwarding', 'conf.all.forwarding', 'conf.nosuch.forwarding'])}=${pick([0, 1])}`,
+    () => `sysctl net.ipv4.${pick(['ip_forward', 'conf.v2.forwarding', 'conf.lo.forwarding'])}`,
+    () => `ip rule ${pick(['add', 'del'])} from ${pick(['10.1.0.1', '10.2.0.0/16', '10.9.0.0/16'])} table ${pick(tables)}`,
+    () => `ip -n ns1 route ${pick(['add', 'del'])} ${pick(prefixes)} via ${pick(gateways)}`,
+    () => `ip -n ns1 route get ${pick(hosts)}`,
+  ];
+  const pings: (() => string)[] = [
+    () => `ping -c 1 -W 1 ${pick(hosts)}`,
+    () => `ip netns exec ${pick(['ns1', 'ns2'])} ping -c 1 -W 1 ${pick(hosts)}`,
+    () => `ping -c 1 -W 1 -M do -s ${pick([900, 1400, 1472, 1473])} ${pick(['10.1.0.2', '10.2.0.2'])}`,
+  ];
+
+  const n = opts.commands ?? 30;
+  let pingsLeft = opts.maxPings ?? 3;
+  const lines = [`# Random lab, seed ${seed}: npx tsx test/kernel/replay.ts --random ${seed}`, SETUP];
+  for (let i = 0; i < n; i++) {
+    if (pingsLeft > 0 && chance(0.1)) {
+      pingsLeft--;
+      lines.push(pick(pings)());
+    } else lines.push(pick(ops)());
+  }
+  // Always end with the whole state, so a wrong effect anywhere above shows up at least once.
+  lines.push('ip -4 route show table all', 'ip -4 addr', 'ip rule', 'ip neigh show nud permanent | sort');
+  return lines.join('\n') + '\n';
+}
