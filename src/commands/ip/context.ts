@@ -27,3 +27,12 @@ export interface IpCtx {
 export function defaultOptions(): IpOptions {
   return { family: 'any', oneline: false, brief: false, details: 0, json: false, pretty: false, stats: 0 };
 }
+
+/**
+ * Optional Netlink extension the command layer uses when the kernel offers it (proposed addition to
+ * kernel/api.ts): FIB tables exist from their first route on and are never freed, and a dump of a
+ * table that never existed fails ("Error: ipv4: FIB table does not exist."). Absent = every table exists.
+ */
+export interface NetlinkTables {
+  routeTableExists?(table: number): boolean;
+}

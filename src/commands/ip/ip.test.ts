@@ -328,3 +328,14 @@ describe('M-DOWN follows iproute2 rule', () => {
     expect(red().run('netns list-id').stdout).toBe('nsid 0 (iproute2 netns name: red)\nnsid 1 (iproute2 netns name: blue)\n');
   });
 });
+
+describe('missing FIB tables', () => {
+  it('fail the dump like the kernel when Netlink says the table never existed', () => {
+    const t = red();
+    Object.assign(t.nl, { routeTableExists: (n: number) => n === 254 || n === 255 || n === 100 });
+    expect(t.run('-n red route show table 200')).toEqual({ exitCode: 2, stdout: '', stderr: 'Error: ipv4: FIB table does not exist.\nDump terminated\n' });
+    expect(t.run('-n red route show table default').exitCode).toBe(2);
+    expect(t.run('-n red route flush table 200')).toEqual({ exitCode: 2, stdout: '', stderr: 'Error: ipv4: FIB table does not exist.\nFlush terminated\n' });
+    expect(t.run('-n red route show table 100')).toEqual({ exitCode: 0, stdout: '', stderr: '' });
+  });
+});

@@ -3,10 +3,10 @@
  * iproute_list_flush_or_save() and iproute_get() over Netlink, printing like print_route().
  */
 import type { Nexthop, RouteGetResult, RouteInfo, RouteRequest, RouteScope, RouteType } from '../../kernel/api.js';
-import { Args, EXIT_FAIL, EXIT_USAGE, duparg2, incomplete, invarg, kfail, matches, nodev, parseCUnsigned, unsupported, type Out } from './args.js';
+import { Args, EXIT_FAIL, EXIT_NETLINK, EXIT_USAGE, duparg2, incomplete, invarg, kfail, matches, nodev, parseCUnsigned, unsupported, type Out } from './args.js';
 import { getAddr, getPrefix } from './addr.js';
 import { within } from './addrs.js';
-import type { IpCtx } from './context.js';
+import type { IpCtx, NetlinkTables } from './context.js';
 import { TABLE_LOCAL, TABLE_MAIN, protoA2n, scopeA2n, tableA2n, tableN2a, typeA2n } from './rtnames.js';
 import { jsonLine } from './linkfmt.js';
 import { ROUTE_USAGE } from './usage.js';
@@ -430,6 +430,13 @@ function listRoutes(ctx: IpCtx, argv: string[], flush: boolean): number {
   if (oif !== undefined) {
     if (!ctx.nl.linkGet(oif)) return nodev(o, oif);
     f.oif = oif;
+  }
+  const tables = ctx.nl as typeof ctx.nl & NetlinkTables;
+  if (f.table !== 0 && tables.routeTableExists?.(f.table) === false) {
+    // The strict dump of one missing table fails in the kernel; JSON had already opened its array.
+    if (ctx.opts.json && !flush) o.out('[');
+    o.err(`Error: ipv4: FIB table does not exist.\n${flush ? 'Flush' : 'Dump'} terminated\n`);
+    return EXIT_NETLINK;
   }
   const routes = ctx.nl.routeList({ table: f.table === 0 ? 'all' : f.table }).filter((r) => routePasses(r, f));
   if (flush) {
