@@ -1,0 +1,93 @@
+// Neighbour facts from real namespaces (kernel 6.18): `ip neigh` after one ping shows REACHABLE on
+// the pinging side and DELAY on the answering side; the DELAY side sends a unicast probe after
+// delay_first_probe_time (5 s); REACHABLE decays to STALE after base_reachable_time +-50%.
+import { describe, expect, it } from 'vitest';
+import { createWorld } from '../world/world.js';
+import { nl, socks, must } from './test_topo.js';
+
+function pair(seed = 51) {
+  const w = createWorld({ seed });
+  const h = w.addHost('h');
+  must(h.netnsAdd('a'));
+  must(h.netnsAdd('b'));
+  const a = nl(h, 'a');
+  const b = nl(h, 'b');
+  must(a.linkAdd({ kind: 'veth', name: 'va', peerName: 'vb', peerNetns: 'b' }));
+  must(a.addrAdd({ dev: 'va', local: '10.0.0.1', prefixLen: 24 }));
+  must(b.addrAdd({ dev: 'vb', local: '10.0.0.2', prefixLen: 24 }));
+  must(a.linkSet('va', { up: true }));
+  must(b.linkSet('vb', { up: true }));
+  const p = socks(h, 'a').ping();
+  must(p.connect('10.0.0.2'));
+  return { w, h, a, b, p };
+}
+
+describe('neighbours', () => {
+  it('REACHABLE / DELAY after one ping, then the DELAY side probes by unicast at 5 s', () => {
+    const { w, a, b, p } = pair();
+    const arps: { t: number; dst: string; netns: string }[] = [];
+    w.onFrame((f) => {
+      if (f.direction === 'out' && f.bytes[12] === 0x08 && f.bytes[13] === 0x06 && f.bytes[21] === 1) arps.push({ t: w.now(), dst: Array.from(f.bytes.subarray(0, 6), (x) => x.toString(16).padStart(2, '0')).join(':'), netns: f.netns });
+    });
+    p.send(1, 56);
+    w.runFor(1);
+    expect(a.neighList()[0]?.state).toBe('REACHABLE');
+    expect(b.neighList()[0]?.state).toBe('DELAY');
+    w.runFor(6000);
+    expect(arps).toEqual([
+      { t: 0, dst: 'ff:ff:ff:ff:ff:ff', netns: 'a' },
+      { t: 5000, dst: a.linkGet('va')!.address, netns: 'b' },
+    ]);
+    expect(b.neighList()[0]?.state).toBe('REACHABLE');
+  });
+
+  it('REACHABLE becomes STALE within [15 s, 45 s] without confirmation, and the reachable time depends on the seed', () => {
+    const times = [51, 52, 53].map((seed) => {
+      const { w, a, p } = pair(seed);
+      p.send(1, 56);
+      w.runFor(1);
+      let t = 0;
+      while (a.neighList()[0]?.state === 'REACHABLE' && t < 60_000) {
+        w.runFor(500);
+        t += 500;
+      }
+      return t;
+    });
+    for (const t of times) {
+      expect(t).toBeGreaterThanOrEqual(15_000);
+      expect(t).toBeLessThanOrEqual(45_500);
+    }
+    expect(new Set(times).size).toBeGreaterThan(1);
+  });
+
+  it('static entries: add/replace/del errors as iproute2 reports them', () => {
+    const { a } = pair();
+    must(a.neighAdd({ dst: '10.0.0.50', dev: 'va', lladdr: '02:00:00:00:00:50' }));
+    // "RTNETLINK answers: File exists"
+    expect(a.neighAdd({ dst: '10.0.0.50', dev: 'va', lladdr: '02:00:00:00:00:51' })).toMatchObject({ ok: false, error: { errno: 'EEXIST' } });
+    must(a.neighAdd({ dst: '10.0.0.51', dev: 'va', lladdr: '02:00:00:00:00:51', state: 'REACHABLE' }, 'replace'));
+    // "RTNETLINK answers: No such file or directory"
+    expect(a.neighDel({ dst: '10.0.0.52', dev: 'va' })).toMatchObject({ ok: false, error: { errno: 'ENOENT' } });
+    expect(a.neighList().map((n) => [n.dst, n.lladdr, n.state]).sort()).toEqual([
+      ['10.0.0.50', '02:00:00:00:00:50', 'PERMANENT'],
+      ['10.0.0.51', '02:00:00:00:00:51', 'REACHABLE'],
+    ]);
+    must(a.neighAdd({ dst: '10.0.0.60', dev: 'va', proxy: true }));
+    expect(a.neighList({ proxy: true })).toEqual([{ dst: '10.0.0.60', dev: 'va', state: 'NONE', router: false, proxy: true }]);
+  });
+
+  it('a permanent entry is used without ARP', () => {
+    const { w, a, b, p } = pair();
+    must(a.neighAdd({ dst: '10.0.0.2', dev: 'va', lladdr: b.linkGet('vb')!.address }));
+    let arps = 0;
+    w.onFrame((f) => {
+      if (f.netns === 'a' && f.direction === 'out' && f.bytes[13] === 0x06 && f.bytes[21] === 1) arps++;
+    });
+    let replies = 0;
+    p.onReply(() => replies++);
+    p.send(1, 56);
+    w.runFor(10);
+    expect(replies).toBe(1);
+    expect(arps).toBe(0);
+  });
+});
