@@ -4,7 +4,7 @@ import { formatIpv4 } from './addr.js';
 import { decodeArp, encodeArp } from './arp.js';
 import { isWireError, type WireError } from './error.js';
 import { decodeEthernet, encodeEthernet, ETHERTYPE_ARP, ETHERTYPE_IPV4 } from './ethernet.js';
-import { decodeIcmp, encodeIcmp, ICMP_PORT_UNREACH } from './icmp.js';
+import { decodeIcmp, encodeIcmp, icmpErrorQuote, ICMP_PORT_UNREACH } from './icmp.js';
 import { decodeIpv4, encodeIpv4, IPPROTO_ICMP, IPPROTO_TCP, IPPROTO_UDP } from './ipv4.js';
 import { decodeTcp, encodeTcp } from './tcp.js';
 import { decodeUdp, encodeUdp } from './udp.js';
@@ -97,5 +97,24 @@ describe('decoded values match what tcpdump printed for the same frames', () => 
     seg[seg.length - 1] ^= 0x20;
     expect(decodeTcp(seg, ip.repr.src, ip.repr.dst)).toMatchObject({ wireError: 'bad-checksum' });
     expect(isWireError(decodeTcp(seg, ip.repr.src, ip.repr.dst, { verifyChecksum: false }))).toBe(false);
+  });
+});
+
+describe('ICMP errors quote like Linux icmp_send()', () => {
+  const ipOf = (h: string) => must(decodeEthernet(hex(h))).payload;
+  const icmpOf = (h: string) => must(decodeIpv4(ipOf(h))).payload;
+  it.each([
+    ['frag needed, mtu 1200', F.bigPingDf, F.icmpFragNeeded, undefined],
+    ['time exceeded', F.ttl1Ping, F.icmpTimeExceeded, undefined],
+    ['time exceeded, route back has mtu 400', F.ttl1PingSmallMtuRoute, F.icmpTimeExceededMtu400, 400],
+  ])('%s', (_name, cause, error, mtu) => {
+    const got = must(decodeIcmp(icmpOf(error)));
+    if (got.kind !== 'dest-unreachable' && got.kind !== 'time-exceeded') throw new Error('not an error');
+    const original = icmpErrorQuote(ipOf(cause), mtu === undefined ? undefined : { mtu });
+    const rebuilt = encodeIcmp({ ...got, original });
+    expect(Buffer.from(rebuilt).toString('hex')).toBe(Buffer.from(icmpOf(error)).toString('hex'));
+  });
+  it('frag needed carries the next-hop MTU', () => {
+    expect(decodeIcmp(icmpOf(F.icmpFragNeeded))).toMatchObject({ kind: 'dest-unreachable', code: 4, mtu: 1200 });
   });
 });
