@@ -263,6 +263,8 @@ export interface FdbInfo {
   vni?: number;
   port?: number;
   vlan?: number;
+  /** For vxlan FDB entries with an outgoing underlay device (NDA_IFINDEX): "via DEV". */
+  via?: string;
   /** permanent | static | (dynamic: undefined) */
   state: 'permanent' | 'static' | 'dynamic';
   self: boolean;

@@ -10,6 +10,7 @@ import { frameBytes } from './skb_bytes.js';
 import { brDevXmit, brHandleFrame } from './bridge.js';
 import { arpRcv } from './arp.js';
 import { ipRcv } from './ip_input.js';
+import { vxlanXmit } from './vxlan_xmit.js';
 
 const VLAN_HLEN = 4;
 
@@ -52,6 +53,10 @@ export function devQueueXmit(dev: NetDevice, skb: SkBuff): void {
       return;
     case 'bridge':
       brDevXmit(dev, skb);
+      return;
+    case 'vxlan':
+      // Overlay hook: FDB lookup and UDP encapsulation into the underlay (vxlan_xmit.ts).
+      vxlanXmit(dev, skb);
       return;
     default:
       // dummy and unmodelled kinds swallow what they are given.

@@ -12,6 +12,7 @@ import { icmpRcv, icmpSend, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, ICMP_HOST_UNREA
 import { ipOutput } from './ip_output.js';
 import { formatIpv4 } from '../wire/addr.js';
 import { ipDefrag } from './ip_fragment.js';
+import { vxlanUdpRcv } from './vxlan_xmit.js';
 
 /** ip_rcv + ip_rcv_finish. */
 export function ipRcv(dev: NetDevice, skb: SkBuff): void {
@@ -87,6 +88,8 @@ export function ipLocalDeliver(net: Net, skbIn: SkBuff, rt: Rtable): void {
       icmpRcv(net, skb, rt);
       return;
     case IPPROTO_UDP:
+      // Overlay hook: a vxlan device's UDP socket (encap_rcv) takes datagrams for its port first.
+      if (vxlanUdpRcv(net, skb)) return;
       if (!net.sockets.udpRcv(skb)) {
         net.trace('drop', DROP.NO_SOCKET, `no UDP socket on port ${skb.udp?.dport}`, skb.dev, skb);
         // __udp4_lib_rcv: port unreachable, never for broadcast/multicast.

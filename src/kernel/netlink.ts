@@ -32,6 +32,7 @@ import { bridgeAddPort, bridgeDelPort, bridgeRecalc, fdbEntries, portForwarding 
 import { nudFromName, nudName, NEIGH_UPDATE_F_ADMIN, NEIGH_UPDATE_F_OVERRIDE, NUD_NOARP, NUD_PERMANENT } from './neighbour.js';
 import { formatIpv4, parseIpv4, parseMac, prefixMask } from '../wire/addr.js';
 import { sysctlGet, sysctlList, sysctlSet } from './sysctl.js';
+import { vxlanChangeMtu, vxlanDellink, vxlanFdbAdd, vxlanFdbDel, vxlanFdbList, vxlanInfo, vxlanNewlink, vxlanOf, vxlansOnLower } from './vxlan.js';
 
 const IFNAMSIZ = 16;
 
@@ -121,8 +122,15 @@ export class NetlinkImpl implements Netlink {
         dev = net.createDevice(req.name, 'dummy', address ?? this.deps.randomMac());
         if (req.mtu !== undefined) dev.mtu = req.mtu;
         break;
+      case 'vxlan': {
+        // Overlay hook: validation, MTU and default FDB entry live in vxlan.ts.
+        const r = vxlanNewlink(net, req, () => this.deps.randomMac());
+        if (!r.ok) return r;
+        dev = r.value;
+        break;
+      }
       default:
-        // vxlan and ipip arrive with the encapsulation work; "Error: Unknown device type." until then.
+        // ipip arrives with the encapsulation work; "Error: Unknown device type." until then.
         return kerr('EOPNOTSUPP');
     }
     if (req.up) net.devUp(dev);
@@ -205,6 +213,10 @@ export class NetlinkImpl implements Netlink {
     if (!Number.isInteger(mtu) || mtu < 0) return kerr('EINVAL');
     if (dev.minMtu && mtu < dev.minMtu) return kerr('EINVAL', 'mtu less than device minimum');
     if (dev.maxMtu && mtu > dev.maxMtu) return kerr('EINVAL', 'mtu greater than device maximum');
+    if (dev.kind === 'vxlan') {
+      const r = vxlanChangeMtu(dev, mtu);
+      if (!r.ok) return r;
+    }
     dev.mtu = mtu;
     if (dev.kind === 'bridge') dev.br!.mtuSetByUser = true;
     if (dev.master && !dev.master.br!.mtuSetByUser) dev.master.mtu = Math.min(...dev.master.br!.ports.map((p) => p.dev.mtu));
@@ -269,6 +281,9 @@ export class NetlinkImpl implements Netlink {
 
   private unregister(dev: NetDevice): void {
     const net = dev.net;
+    // vxlan_handle_lowerdev_unregister: tunnels over this device go with it.
+    for (const vx of vxlansOnLower(dev)) if (vx !== dev && vx.net.devs.get(vx.name) === vx) this.unregister(vx);
+    if (dev.kind === 'vxlan') vxlanDellink(dev);
     if (dev.br) for (const p of [...dev.br.ports]) bridgeDelPort(p.dev);
     if (dev.master) bridgeDelPort(dev);
     net.detach(dev);
@@ -314,6 +329,10 @@ export class NetlinkImpl implements Netlink {
     }
     if (d.br) {
       info.bridge = { ageingTime: d.br.ageingMs / 1000, stpState: 0, vlanFiltering: false, forwardDelay: d.br.forwardDelay };
+    }
+    if (d.kind === 'vxlan') {
+      const vx = vxlanInfo(d);
+      if (vx) info.vxlan = vx;
     }
     if (d.brport) {
       const p = d.brport;
@@ -842,6 +861,8 @@ export class NetlinkImpl implements Netlink {
     const net = this.net;
     const dev = net.devByName(req.dev);
     if (!dev) return kerr('ENODEV');
+    // Overlay hook: a vxlan device's own FDB (NTF_SELF) is kept by vxlan.ts.
+    if (vxlanOf(dev) && (req.self || !req.master)) return vxlanFdbAdd(dev, req, mode);
     const mac = parseMac(req.mac);
     if (!mac) return kerr('EINVAL');
     const br = dev.br ? dev : dev.master;
@@ -864,6 +885,7 @@ export class NetlinkImpl implements Netlink {
     const net = this.net;
     const dev = net.devByName(req.dev);
     if (!dev) return kerr('ENODEV');
+    if (vxlanOf(dev) && (req.self || !req.master)) return vxlanFdbDel(dev, req);
     const mac = parseMac(req.mac);
     if (!mac) return kerr('EINVAL');
     const br = dev.br ? dev : dev.master;
@@ -893,6 +915,12 @@ export class NetlinkImpl implements Netlink {
           local: e.isLocal,
           ...(!e.isStatic ? { ageing: Math.floor((now - e.updated) / 1000) } : {}),
         });
+      }
+    }
+    // Overlay hook: the vxlan devices' own FDBs (ndo_fdb_dump), in ifindex order.
+    if (filter?.br === undefined) {
+      for (const d of [...net.byIndex.values()].sort((a, b) => a.ifindex - b.ifindex)) {
+        if (d.kind === 'vxlan' && (filter?.dev === undefined || d.name === filter.dev)) out.push(...vxlanFdbList(d));
       }
     }
     return out;

@@ -1,0 +1,152 @@
+/**
+ * The VXLAN packet path (drivers/net/vxlan/vxlan_core.c): vxlan_xmit looks the inner destination
+ * MAC up in the device's FDB and sends one UDP datagram per remote through the underlay namespace's
+ * own routing, OUTPUT/POSTROUTING, fragmentation and ARP; vxlan_rcv takes UDP datagrams that arrive
+ * on a VXLAN port, matches the VNI, learns the sender and hands the inner frame to the device.
+ */
+import type { Net } from './netns.js';
+import type { NetDevice } from './netdevice.js';
+import { IPPROTO_UDP, newSkb, type SkBuff } from './skb.js';
+import { frameBytes } from './skb_bytes.js';
+import { ipRouteOutput } from './route.js';
+import { ipHeader, ipLocalOut } from './ip_output.js';
+import { netifReceive } from './dev.js';
+import { ALL_ZEROS_MAC, vxlanFdbLookup, vxlanOf, vxlanSnoop, vxlansIn, type VxlanDev, type VxlanRdst } from './vxlan.js';
+import { skbFromFrame } from './vxlan_frame.js';
+import { decodeVxlan, encodeVxlan } from '../wire/vxlan.js';
+import { isWireError } from '../wire/error.js';
+import { formatIpv4 } from '../wire/addr.js';
+
+/** Drop reasons of the tunnel, named after SKB_DROP_REASON_* / the driver's counters. */
+export const VXLAN_DROP = {
+  NO_TX_TARGET: 'drop:vxlan-no-fdb-entry',
+  NO_ROUTE: 'drop:vxlan-no-route',
+  CIRCULAR: 'drop:vxlan-circular-route',
+  BAD_HEADER: 'drop:vxlan-invalid-hdr',
+  VNI_NOT_FOUND: 'drop:vxlan-vni-not-found',
+  LOOPED: 'drop:vxlan-own-src-mac',
+  MALFORMED: 'drop:vxlan-malformed-inner',
+} as const;
+
+const isMulticast = (a: number): boolean => a >>> 28 === 0xe;
+const IPTOS_ECN_MASK = 0x03;
+
+/** vxlan_xmit: the frame was queued on the vxlan device. */
+export function vxlanXmit(dev: NetDevice, skb: SkBuff): void {
+  const v = vxlanOf(dev);
+  if (!v) return;
+  let f = vxlanFdbLookup(v, skb.ethDst);
+  if (!f) {
+    // Unknown destinations go to the all-zeros entry: the flood list (flannel has none; a
+    // `remote` gives one).
+    f = vxlanFdbLookup(v, ALL_ZEROS_MAC);
+    if (!f) {
+      dev.net.trace('drop', VXLAN_DROP.NO_TX_TARGET, `${dev.name}: no FDB entry for ${skb.ethDst} and no default destination`, dev, skb);
+      return;
+    }
+  }
+  const inner = frameBytes(skb);
+  for (const r of f.remotes) xmitOne(v, skb, inner, r);
+}
+
+/** udp_flow_src_port: a hash of the inner flow scaled into the namespace's local port range. */
+export function vxlanSrcPort(v: VxlanDev, skb: SkBuff): number {
+  const range = v.underlay.sysctl.get('net.ipv4.ip_local_port_range') ?? '32768\t60999';
+  const [lo, hi] = range.split(/\s+/).map(Number) as [number, number];
+  const min = Number.isFinite(lo) ? lo : 32768;
+  const max = Number.isFinite(hi) ? hi : 60999;
+  let h = v.hashSeed >>> 0;
+  const mix = (x: number): void => {
+    h = Math.imul(h ^ (x >>> 0), 0x9e3779b1) >>> 0;
+    h = (h ^ (h >>> 15)) >>> 0;
+  };
+  // skb_get_hash: the flow dissector's keys (addresses, protocol, ports), or the MACs for non-IP.
+  if (skb.ip) {
+    mix(skb.ip.src);
+    mix(skb.ip.dst);
+    mix(skb.ip.protocol);
+    const l4 = skb.udp ?? skb.tcp;
+    if (l4) mix((l4.sport << 16) | l4.dport);
+    else if (skb.icmp) mix(skb.icmp.id);
+  } else {
+    mix(parseInt(skb.ethSrc.replace(/:/g, '').slice(4), 16));
+    mix(parseInt(skb.ethDst.replace(/:/g, '').slice(4), 16));
+  }
+  return Math.floor((h * (max - min)) / 2 ** 32) + min;
+}
+
+/** vxlan_xmit_one for an IPv4 remote. */
+function xmitOne(v: VxlanDev, skb: SkBuff, inner: Uint8Array, r: VxlanRdst): void {
+  const dev = v.dev;
+  const net = v.underlay;
+  const c = v.cfg;
+  if (r.ip === 0) {
+    dev.net.trace('drop', VXLAN_DROP.NO_TX_TARGET, `${dev.name}: FDB entry for ${skb.ethDst} has no destination`, dev, skb);
+    return;
+  }
+  const port = r.port || c.dstport;
+  const vni = r.vni ?? c.vni;
+  const oif = r.ifindex || c.lowerIfindex;
+  let tos = c.tos;
+  // tos 1 means "inherit" (ip_tunnel_get_dsfield of the inner IPv4 header).
+  if (tos === 1) tos = skb.ip ? skb.ip.tos : 0;
+  const rt0 = ipRouteOutput(net, { daddr: r.ip, saddr: c.local, oif, tos: tos & ~IPTOS_ECN_MASK, mark: skb.mark });
+  if ('error' in rt0) {
+    dev.net.trace('drop', VXLAN_DROP.NO_ROUTE, `${dev.name}: no route to ${formatIpv4(r.ip)} (${rt0.error})`, dev, skb);
+    return;
+  }
+  const rt = rt0.rt;
+  if (rt.dev === dev) {
+    dev.net.trace('drop', VXLAN_DROP.CIRCULAR, `${dev.name}: circular route to ${formatIpv4(r.ip)}`, dev, skb);
+    return;
+  }
+  // ttl auto: 1 towards a group, else the underlay's default (ip4_dst_hoplimit).
+  const ttl = c.ttl || (isMulticast(r.ip) ? 1 : net.defaultTtl());
+  const out = newSkb();
+  out.udp = { sport: vxlanSrcPort(v, skb), dport: port };
+  out.payload = encodeVxlan({ vni }, inner);
+  out.mark = skb.mark;
+  // The outer header leaves DF clear (cfg.df "unset"): the underlay fragments oversize datagrams.
+  ipHeader(net, out, c.local || rt.src, r.ip, IPPROTO_UDP, ttl, tos & ~IPTOS_ECN_MASK, false);
+  if (net.env.trace) net.trace('encap', 'vxlan', `${dev.name} vni ${vni}: ${skb.ethDst} -> ${formatIpv4(r.ip)}:${port}`, dev, out);
+  ipLocalOut(net, out, rt);
+}
+
+/**
+ * The encap_rcv of the vxlan UDP sockets in `net`: true when a vxlan socket owned the datagram
+ * (delivered or dropped), false when no vxlan device listens on its port.
+ */
+export function vxlanUdpRcv(net: Net, skb: SkBuff): boolean {
+  const dport = skb.udp?.dport;
+  if (dport === undefined) return false;
+  // The socket exists while at least one device on the port is up (vxlan_open / vxlan_sock_add).
+  const onPort = vxlansIn(net).filter((v) => v.cfg.dstport === dport && v.dev.adminUp);
+  if (onPort.length === 0) return false;
+  const h = decodeVxlan(skb.payload);
+  if (isWireError(h)) {
+    net.trace('drop', VXLAN_DROP.BAD_HEADER, h.message, skb.dev, skb);
+    return true;
+  }
+  const v = onPort.find((x) => x.cfg.vni === h.repr.vni);
+  if (!v) {
+    net.trace('drop', VXLAN_DROP.VNI_NOT_FOUND, `no vxlan device with vni ${h.repr.vni} on port ${dport}`, skb.dev, skb);
+    return true;
+  }
+  const inner = skbFromFrame(h.payload);
+  if (!inner) {
+    net.trace('drop', VXLAN_DROP.MALFORMED, 'inner frame does not parse', skb.dev, skb);
+    return true;
+  }
+  // vxlan_set_mac: our own frames coming back are dropped; then the sender is learned.
+  if (inner.ethSrc === v.dev.mac) {
+    net.trace('drop', VXLAN_DROP.LOOPED, `${v.dev.name}: inner source is the device's own MAC`, skb.dev, skb);
+    return true;
+  }
+  if (v.cfg.learning) vxlanSnoop(v, inner.ethSrc, skb.ip!.src);
+  inner.dev = v.dev;
+  inner.mark = 0;
+  if (net.env.trace) net.trace('decap', 'vxlan', `vni ${h.repr.vni} from ${formatIpv4(skb.ip!.src)} to ${v.dev.name}`, skb.dev, skb);
+  // gro_cells_receive: the inner frame is received on the vxlan device in a later softirq.
+  v.dev.net.env.soon(netifReceive as (a: unknown) => void, inner);
+  return true;
+}
