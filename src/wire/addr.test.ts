@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { Validator } from 'ip-num';
+import { Netmask } from 'netmask';
 import {
   broadcastOf, formatIpv4, inPrefix, isLimitedBroadcast, isLinkLocal, isLoopback, isMulticast, isZero,
   macFromBytes, macToBytes, maskToPrefixLen, networkOf, parseCidr, parseCidrLoose, parseIpv4, parseIpv4Loose,
@@ -33,11 +35,17 @@ describe('parseIpv4Loose (iproute2 get_addr_ipv4, checked against iproute2 6.1)'
     [' 10.1.2.5', '10.1.2.5'],
     ['10.01.2.6', '10.1.2.6'],
     ['172.16', '172.16.0.0'],
+    ['+10.1.2.3', '10.1.2.3'],
+    ['10.1. 2.6', '10.1.2.6'],
+    ['-0.1.2.7', '0.1.2.7'],
+    ['0X0a.1.2.10', '10.1.2.10'],
+    ['10.1.2.0x0d', '10.1.2.13'],
+    ['10.1.2.014', '10.1.2.12'],
   ])('%j is %s', (s, want) => {
     const got = parseIpv4Loose(s);
     expect(got === undefined ? undefined : formatIpv4(got)).toBe(want);
   });
-  it.each(['10.1.2.256', '1.2.3.4.5', '4294967295', '0x0a010207', '', '.1', '10.', 'x'])('refuses %j', (s) => {
+  it.each(['10.1.2.256', '1.2.3.4.5', '4294967295', '0x0a010207', '', '.1', '10.', 'x', '0x.1.2.3', '10.1.2.08', '10.1.2.13 ', '-1.2.3.4'])('refuses %j', (s) => {
     expect(parseIpv4Loose(s)).toBeUndefined();
   });
   it('prefix lengths: base 0, dotted masks, 08 refused', () => {
@@ -48,6 +56,11 @@ describe('parseIpv4Loose (iproute2 get_addr_ipv4, checked against iproute2 6.1)'
     expect(parsePrefixLenLoose('255.0.255.0')).toBeUndefined();
     expect(parseCidrLoose('10/8')).toEqual({ addr: 0x0a000000, len: 8 });
     expect(parseCidrLoose('10.1.2.3')).toEqual({ addr: 0x0a010203, len: 32 });
+    expect(parseCidrLoose('10.1.2.4/255.255.255.0')).toEqual({ addr: 0x0a010204, len: 24 });
+    expect(parseCidrLoose('10.1.2.5/ 8')).toEqual({ addr: 0x0a010205, len: 8 });
+    expect(parseCidrLoose('10.1.2.9/+8')).toEqual({ addr: 0x0a010209, len: 8 });
+    expect(parseCidrLoose('10.1.2.12/')).toBeUndefined();
+    expect(parseCidrLoose('10.1.2.8/255.0.255.0')).toBeUndefined();
   });
 });
 
@@ -101,5 +114,30 @@ describe('MAC', () => {
     const b = macToBytes('02:42:ac:11:00:02');
     expect(Array.from(b)).toEqual([0x02, 0x42, 0xac, 0x11, 0x00, 0x02]);
     expect(macFromBytes(b)).toBe('02:42:ac:11:00:02');
+  });
+});
+
+describe('agrees with the libraries the project trusts (independent oracles)', () => {
+  it('parseIpv4 accepts exactly what ip-num validates as an IPv4 string', () => {
+    const part = fc.oneof(fc.integer({ min: 0, max: 300 }).map(String), fc.constantFrom('00', '01', '-1', '', ' 1', '0x1', 'a'));
+    fc.assert(
+      fc.property(fc.array(part, { minLength: 1, maxLength: 5 }), (parts) => {
+        const s = parts.join('.');
+        return (parseIpv4(s) !== undefined) === Validator.isValidIPv4String(s)[0];
+      }),
+      { numRuns: 2000 },
+    );
+  });
+  it('networkOf / broadcastOf / inPrefix agree with netmask', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 0xffffffff }), fc.integer({ min: 1, max: 30 }), fc.integer({ min: 0, max: 0xffffffff }), (a, len, b) => {
+        const block = new Netmask(`${formatIpv4(a)}/${len}`);
+        return (
+          block.base === formatIpv4(networkOf(a, len)) &&
+          block.broadcast === formatIpv4(broadcastOf(a, len)) &&
+          block.contains(formatIpv4(b)) === inPrefix(b, a, len)
+        );
+      }),
+    );
   });
 });

@@ -39,7 +39,8 @@ export function parseIpv4(s: string): number | undefined {
 /**
  * iproute2's get_addr_ipv4(): up to four parts separated by '.', each read with strtoul(base 0),
  * so "010" is octal 8 and "0x0a" is 10; missing trailing parts are zero ("10.1" = 10.1.0.0,
- * "10" = 10.0.0.0); each part must be <= 255 and strtoul's leading white space and '+' are taken.
+ * "10" = 10.0.0.0); each part must be <= 255 and strtoul's leading white space and sign are taken
+ * ("+10.1.2.3", "10. 1.2.3" and "-0.1.2.7" are accepted by `ip addr add`).
  * Verified against iproute2 6.1: `ip addr add 10.1/8`, `010.1.2.3` -> 8.1.2.3, `0x0a.1.2.4`,
  * `ip route add 10/8`; `4294967295`, `0x0a010207`, `10.1.2.256`, `1.2.3.4.5` are refused.
  * Only for the command layer; everything else uses the strict parseIpv4.
@@ -85,7 +86,8 @@ export function parseCidrLoose(s: string): { addr: number; len: number } | undef
 function strtoul(s: string, pos: number): { value: number; end: number } | undefined {
   let i = pos;
   while (i < s.length && isCSpace(s.charCodeAt(i))) i++;
-  if (s[i] === '+') i++;
+  let negative = false;
+  if (s[i] === '+' || s[i] === '-') negative = s[i++] === '-';
   let base = 10;
   if (s[i] === '0' && (s[i + 1] === 'x' || s[i + 1] === 'X') && isDigitIn(s.charCodeAt(i + 2), 16)) {
     base = 16;
@@ -102,7 +104,8 @@ function strtoul(s: string, pos: number): { value: number; end: number } | undef
     i++;
   }
   if (i === start) return undefined;
-  return { value, end: i };
+  // strtoul negates in unsigned arithmetic: "-0" is 0, any other negative is near ULONG_MAX.
+  return { value: negative && value !== 0 ? 0x100000000 : value, end: i };
 }
 
 function isCSpace(c: number): boolean {
