@@ -109,7 +109,8 @@ function renderDetails(l: LinkInfo, nl: string): string {
       'proxy_arp off proxy_arp_wifi off mcast_router 1 mcast_fast_leave off mcast_flood on bcast_flood on mcast_to_unicast off neigh_suppress off group_fwd_mask 0 group_fwd_mask_str 0x0 vlan_tunnel off isolated off locked off ';
   }
   const queues = l.kind === 'veth' ? 2 : 1;
-  const tso = l.kind === 'bridge' || l.kind === 'vxlan' ? 65536 : 524280;
+  // A vxlan device over a lower device inherits that device's TSO limit (netif_inherit_tso_max).
+  const tso = l.kind === 'bridge' || (l.kind === 'vxlan' && !l.vxlan?.dev) ? 65536 : 524280;
   s += `addrgenmode eui64 numtxqueues ${queues} numrxqueues ${queues} gso_max_size 65536 gso_max_segs 65535 tso_max_size ${tso} tso_max_segs 65535 gro_max_size 65536 `;
   return s;
 }
