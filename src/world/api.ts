@@ -83,4 +83,9 @@ export interface World {
   onFrame(cb: (f: FrameEvent) => void): () => void;
   /** A seeded draw in [0, 1) for everything Linux does at random (MACs, ports, statistic). */
   random(): number;
+  /**
+   * Run fn once after ms of virtual time: the timers of applications left running in the
+   * background (nc -l with -w or -q). Optional: apps fall back to acting when next looked at.
+   */
+  after?(ms: number, fn: () => void): { cancel(): void };
 }
