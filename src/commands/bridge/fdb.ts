@@ -131,6 +131,8 @@ export function renderFdb(f: FdbInfo, showDev: boolean): string {
   if (f.vlan) s += `vlan ${f.vlan} `;
   if (f.port) s += `port ${f.port} `;
   if (f.vni !== undefined) s += `vni ${f.vni} `;
+  // NDA_IFINDEX of a vxlan remote (print_fdb prints it after the VNI).
+  if (f.via) s += `via ${f.via} `;
   if (f.self) s += 'self ';
   if (f.master) s += `master ${f.master} `;
   s += f.state === 'dynamic' ? '' : f.state;
@@ -144,6 +146,7 @@ function fdbJson(f: FdbInfo, showDev: boolean): Record<string, unknown> {
   if (f.vlan) j.vlan = f.vlan;
   if (f.port) j.port = f.port;
   if (f.vni !== undefined) j.vni = f.vni;
+  if (f.via) j.viaIf = f.via;
   j.flags = f.self ? ['self'] : [];
   if (f.master) j.master = f.master;
   j.state = f.state === 'dynamic' ? '' : f.state;
