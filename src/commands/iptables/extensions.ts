@@ -75,8 +75,11 @@ function portsModule(name: 'tcp' | 'udp' | 'sctp'): Extension<Match> {
       s.flags = { mask: mask.value, comp: comp.value, inv };
       return undefined;
     },
-    final(st) {
+    final(st, ctx) {
       const s = st as PortsState;
+      // The module checks -p itself when one was given; without -p the kernel refuses (EINVAL).
+      const want = name === 'tcp' ? 6 : name === 'udp' ? 17 : 132;
+      if (ctx.proto !== 0 && (ctx.proto !== want || ctx.invProto)) return verr(`${name.toUpperCase()} match requires '-p ${name}'`);
       // iptables-nft stores "! --dport :N" as the complementary range and prints that back.
       for (const k of ['sport', 'dport'] as const) {
         const r = s[k];
@@ -325,6 +328,7 @@ const statistic: Extension<Match> = {
     if (s.prob !== undefined) return verr('--probability is only valid with --mode random');
     const every = s.every ?? 0;
     if (every === 0) return verr('--mode nth requires --every');
+    if (s.packet === undefined) return { ok: false, error: { msg: 'statistic: option "--every" also requires "--packet".\n', exit: 2 } };
     const packet = s.packet ?? 0;
     if (packet > every - 1) return verr('the --packet p must be 0 <= p <= n-1');
     return vok({ name: 'statistic', mode: 'nth', every, packet, inv: s.inv, state: { count: every - 1 - packet } });
@@ -435,11 +439,14 @@ function parseNatRange(s: string, ctx: ParseCtx): V<NonNullable<NatState['range'
   const r: NonNullable<NatState['range']> = {};
   if (portPart !== undefined) {
     if (!PORT_PROTO[ctx.proto] || ctx.invProto) return verr(NEED_PORT_PROTO);
-    const m = /^([0-9]+)(?:-([0-9]+))?$/.exec(portPart);
-    const lo = m ? parseInt(m[1]!, 10) : NaN;
-    const hi = m && m[2] !== undefined ? parseInt(m[2], 10) : lo;
-    if (!m || lo === 0 || lo > 65535 || hi > 65535) return verr(`Port \`${portPart}' not valid\n`);
-    if (hi < lo) return verr(`Port range \`${portPart}' is invalid\n`);
+    const dash = portPart.indexOf('-');
+    const loText = dash < 0 ? portPart : portPart.slice(0, dash);
+    const hiText = dash < 0 ? undefined : portPart.slice(dash + 1);
+    const lo = /^[0-9]+$/.test(loText) ? parseInt(loText, 10) : NaN;
+    if (!(lo <= 65535)) return verr(`Port \`${loText}' not valid`);
+    const hi = hiText === undefined ? lo : /^[0-9]+$/.test(hiText) ? parseInt(hiText, 10) : NaN;
+    if (!(hi <= 65535)) return verr(`Port \`${hiText}' not valid`);
+    if (hi < lo) return verr(`Port range \`${hiText}' funky`);
     r.minPort = lo;
     r.maxPort = hi;
   }
@@ -579,7 +586,8 @@ const connmark: Extension<Target> = {
   },
 };
 
-const LOG_LEVELS: Record<string, number> = { emerg: 0, alert: 1, crit: 2, error: 3, err: 3, warning: 4, warn: 4, notice: 5, info: 6, debug: 7, panic: 0 };
+/** libxt_LOG's level names (alert, crit, debug, emerg, error, info, notice, panic, warning). */
+const LOG_LEVELS: Record<string, number> = { alert: 1, crit: 2, debug: 7, emerg: 0, error: 3, info: 6, notice: 5, panic: 0, warning: 4 };
 
 const log: Extension<Target> = {
   name: 'LOG',
@@ -591,8 +599,8 @@ const log: Extension<Target> = {
       if (args[0]!.length > 29) return { msg: 'Maximum prefix length 29 for --log-prefix', exit: 2 };
       s.prefix = args[0]!;
     } else if (opt === 'log-level') {
-      const n = parseUint(args[0]!, 7) ?? LOG_LEVELS[args[0]!.toLowerCase()];
-      if (n === undefined) return { msg: `log-level \`${args[0]}' unknown`, exit: 2 };
+      const n = parseUint(args[0]!, 7) ?? LOG_LEVELS[args[0]!];
+      if (n === undefined) return { msg: `log level "${args[0]}" unknown\n`, exit: 2 };
       s.level = n;
     } else {
       s.flags |= { 'log-tcp-sequence': 1, 'log-tcp-options': 2, 'log-ip-options': 4, 'log-uid': 8, 'log-macdecode': 32 }[opt as 'log-uid']!;

@@ -53,9 +53,10 @@ export function applyCommand(table: NfTable, p: ParsedCommand): KernelError | un
       }
       return undefined;
     case 'I': {
-      let pos = p.ruleNum ?? 1;
+      // Each expanded rule goes in at the same position, so they end up in reverse order.
+      const pos = p.ruleNum ?? 1;
       for (const r of p.rules) {
-        const e = fail(table.insert(chain, pos++, r));
+        const e = fail(table.insert(chain, pos, r));
         if (e) return e;
       }
       return undefined;

@@ -72,7 +72,8 @@ function portsPrint(label: string, r: { lo: number; hi: number; inv: boolean } |
   return ` ${label}s:${inv}${portText(r.lo, proto, numeric)}:${portText(r.hi, proto, numeric)}`;
 }
 
-const LOG_LEVEL_NAMES = ['emerg', 'alert', 'crit', 'error', 'warn', 'notice', 'info', 'debug'];
+/** Level names -L prints (syslog's short names; "warn" and "emerg" observed on 1.8.9). */
+const LOG_LEVEL_NAMES = ['emerg', 'alert', 'crit', 'err', 'warn', 'notice', 'info', 'debug'];
 
 function markPrint(prefix: string, value: number, mask: number): string {
   if (value === 0) return ` ${prefix} and ${hex(~mask >>> 0)}`;
@@ -89,7 +90,11 @@ export function matchPrint(m: Match, numeric: boolean, proto = 0): string {
     case 'udp':
     case 'sctp': {
       let s = ' ' + m.name + portsPrint('spt', m.sport, m.name, numeric) + portsPrint('dpt', m.dport, m.name, numeric);
-      if (m.name === 'tcp' && m.tcpFlags) s += ` flags:${m.tcpFlags.inv ? '!' : ''}${tcpFlagsText(m.tcpFlags.mask)}/${tcpFlagsText(m.tcpFlags.comp)}`;
+      if (m.name === 'tcp' && m.tcpFlags) {
+        const f = m.tcpFlags;
+        const hex2 = (v: number): string => '0x' + v.toString(16).toUpperCase().padStart(2, '0');
+        s += ` flags:${f.inv ? '!' : ''}` + (numeric ? `${hex2(f.mask)}/${hex2(f.comp)}` : `${tcpFlagsText(f.mask)}/${tcpFlagsText(f.comp)}`);
+      }
       return s;
     }
     case 'icmp': {

@@ -79,7 +79,11 @@ const paramFail = (msg: string, line: number, bare = false): Failure => ({
   exit: 2,
   stderr: `${bare ? msg : `${PROG} ${VERSION}: ${msg}`}\nError occurred at line: ${line}\n${TRY}\n`,
 });
-const lineFail = (line: number, msg?: string): Failure => ({ exit: 1, stderr: `${PROG}: line ${line} failed${msg ? ': ' + msg : ''}\n` });
+/** A kernel refusal at COMMIT: nft batch errors (" failed (") name the line after the version, exit 4. */
+const lineFail = (line: number, msg?: string): Failure =>
+  msg?.includes(' failed (')
+    ? { exit: 4, stderr: `${PROG} ${VERSION}: \nline ${line}: ${msg}\n` }
+    : { exit: 1, stderr: `${PROG}: line ${line} failed${msg ? ': ' + msg : ''}\n` };
 
 /**
  * Restores `text` into `rs`. Each block is applied to a scratch copy of its table as it is read and

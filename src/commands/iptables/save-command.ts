@@ -38,9 +38,9 @@ export function runSave(args: string[], rs: Ruleset, date: Date): ExecResult {
     } else if (a.startsWith('--table=')) table = a.slice(8);
     else if (a === '-V' || a === '--version') return result(0, `${PROG} ${VERSION}\n`);
     else if (a === '-M' || a === '--modprobe') i++;
-    else return result(1, '', `${PROG}: unrecognized option '${a}'\nTry \`${PROG} -h' for more information.\n`);
+    else return result(1, '', `${PROG}: unrecognized option '${a}'\nLook at manual page \`${PROG}.8' for more information.\n`);
   }
-  if (table !== undefined && !isTableName(table)) return result(1, '', `${PROG} ${VERSION}: Table ${table} is not valid\n`);
+  if (table !== undefined && !isTableName(table)) return result(1, '', `Table \`${table}' does not exist\n`);
   return result(0, saveRuleset(rs, { counters, date: ctime(date), ...(table !== undefined ? { table } : {}) }));
 }
 

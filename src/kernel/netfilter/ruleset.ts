@@ -42,11 +42,24 @@ export class NfChain {
   }
 }
 
-/** Rule validation the kernel does in xt_check_target(): table and hook restrictions of targets. */
+/**
+ * Rule validation the kernel does in xt_check_match()/xt_check_target(): protocol requirements of
+ * matches, table and hook restrictions of targets. EINVAL, which iptables reports as
+ * "RULE_APPEND failed (Invalid argument)".
+ */
 function checkTarget(table: TableName, chain: NfChain, rule: Rule): KResult<void> {
+  const hook = chain.builtin ? (chain.name as Hook) : undefined;
+  for (const m of rule.matches) {
+    const proto = m.name === 'tcp' ? 6 : m.name === 'udp' ? 17 : m.name === 'sctp' ? 132 : m.name === 'icmp' ? 1 : 0;
+    if (proto !== 0 && (rule.ip.proto !== proto || rule.ip.invProto)) return kerr('EINVAL', 'Invalid argument');
+    if (m.name === 'addrtype' && hook !== undefined) {
+      // addrtype_mt_checkentry: no input interface on the way out, no output interface on the way in.
+      if (m.limitIfaceIn && (hook === 'OUTPUT' || hook === 'POSTROUTING')) return kerr('EINVAL', 'Invalid argument');
+      if (m.limitIfaceOut && (hook === 'PREROUTING' || hook === 'INPUT')) return kerr('EINVAL', 'Invalid argument');
+    }
+  }
   const t = rule.target;
   if (!t) return kok(undefined);
-  const hook = chain.builtin ? (chain.name as Hook) : undefined;
   const allowed = (tables: TableName[], hooks: Hook[] | undefined): boolean =>
     tables.includes(table) && (hook === undefined || hooks === undefined || hooks.includes(hook));
   let ok = true;
@@ -246,7 +259,8 @@ export class NfTable {
       chains.push(c.value);
     }
     for (const c of chains) {
-      c.counters = { pkts: 0, bytes: 0 };
+      // -Z CHAIN NUM zeroes one rule; the chain's own (policy) counters stay.
+      if (ruleNum === undefined) c.counters = { pkts: 0, bytes: 0 };
       c.rules.forEach((r, i) => {
         if (ruleNum === undefined || ruleNum === i + 1) r.counters = { pkts: 0, bytes: 0 };
       });

@@ -23,9 +23,13 @@ export function maskSuffix(mask: number): string {
   return len === undefined ? '/' + formatIpv4(mask >>> 0) : '/' + len;
 }
 
-/** xtables_save_string: always double-quoted, with \ and " escaped. */
+/**
+ * xtables_save_string: bare when made only of [A-Za-z0-9_-], else double-quoted with ", \ and '
+ * escaped by a backslash.
+ */
 export function quoteSave(s: string): string {
-  return '"' + s.replace(/[\\"]/g, (c) => '\\' + c) + '"';
+  if (/^[A-Za-z0-9_-]+$/.test(s)) return s;
+  return '"' + s.replace(/["\\']/g, (c) => '\\' + c) + '"';
 }
 
 const TCP_FLAG_NAMES: [string, number][] = [
@@ -39,7 +43,6 @@ const TCP_FLAG_NAMES: [string, number][] = [
 
 export function tcpFlagsText(v: number): string {
   if (v === 0) return 'NONE';
-  if (v === 0x3f) return 'ALL';
   return TCP_FLAG_NAMES.filter(([, b]) => v & b)
     .map(([n]) => n)
     .join(',');
@@ -184,8 +187,13 @@ export function targetSave(t: Target): string {
       else out.push(`--${t.mode}-mark --nfmask ${hex(t.nfmask)} --ctmask ${hex(t.ctmask)}`);
       break;
     case 'LOG':
-      if (t.level !== 4) out.push('--log-level ' + t.level);
       if (t.prefix !== undefined) out.push('--log-prefix ' + quoteSave(t.prefix));
+      if (t.level !== 4) out.push('--log-level ' + t.level);
+      if (t.flags & 1) out.push('--log-tcp-sequence');
+      if (t.flags & 2) out.push('--log-tcp-options');
+      if (t.flags & 4) out.push('--log-ip-options');
+      if (t.flags & 8) out.push('--log-uid');
+      if (t.flags & 32) out.push('--log-macdecode');
       break;
     case 'CT':
       if (t.notrack) out.push('--notrack');
