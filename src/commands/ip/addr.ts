@@ -370,7 +370,7 @@ export function listAddrOrLink(ctx: IpCtx, argv: string[], mode: { doLink: boole
       const j = opts.brief ? linkBriefJson(l, family === 'link') : linkJson(l, { doLink: mode.doLink, family, details: opts.details });
       if (family !== 'link') {
         const mine = f.up && !l.flags.includes('UP') ? [] : addrs.filter((x) => x.ifindex === l.ifindex);
-        j.addr_info = mine.map((x) => (opts.brief ? { local: x.local, prefixlen: x.prefixLen } : addrJson(x)));
+        j.addr_info = mine.map((x) => (opts.brief ? { local: x.local, ...(x.peer && x.peer !== x.local ? { address: x.peer } : {}), prefixlen: x.prefixLen } : addrJson(x)));
       }
       return j;
     });
@@ -388,7 +388,7 @@ export function listAddrOrLink(ctx: IpCtx, argv: string[], mode: { doLink: boole
     if (family === 'link') continue;
     const mine = f.up && !l.flags.includes('UP') ? [] : addrs.filter((x) => x.ifindex === l.ifindex);
     for (const x of mine) {
-      if (opts.brief) o.out(`${x.local}/${x.prefixLen} `);
+      if (opts.brief) o.out(`${x.local}${x.peer && x.peer !== x.local ? ` peer ${x.peer}` : ''}/${x.prefixLen} `);
       else o.out(renderAddr(x, opts.oneline));
     }
     if (opts.brief) o.out('\n');

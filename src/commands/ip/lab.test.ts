@@ -8,13 +8,10 @@ import { runLab } from '../shell/lab.js';
  * <macN> in order of first appearance. Steps listed in KERNEL_DISAGREES differ because of the kernel
  * model, not the command layer; they are checked to still differ so the list is kept honest.
  */
-const LAB = new URL('./labs/iproute2.lab', import.meta.url);
-const fixture = JSON.parse(readFileSync(new URL('./fixtures/iproute2-lab.json', import.meta.url), 'utf8')) as {
-  steps: { line: number; command: string; exitCode: number; stdout: string; stderr: string }[];
-};
+type Fixture = { steps: { line: number; command: string; exitCode: number; stdout: string; stderr: string }[] };
 
 /** line -> why podnet's kernel answers differently (see the report of the iproute2 work). */
-const KERNEL_DISAGREES: Record<number, string> = {
+const IPROUTE2_KERNEL: Record<number, string> = {
   10: 'moving veth-blue out of the root namespace does not allocate the root nsid for blue, so "(id: 1)" is missing',
   48: 'neighbour dump order: Linux walks its hash table, podnet lists in insertion order',
   51: 'neighbour dump order: Linux walks its hash table, podnet lists in insertion order',
@@ -32,9 +29,20 @@ function normaliser(): (s: string) => string {
     });
 }
 
-describe('iproute2 lab against real Linux', () => {
-  const text = readFileSync(LAB, 'utf8');
-  const podnet = runLab(text, { file: 'iproute2.lab', seed: 1 });
+const MORE_KERNEL: Record<number, string> = {
+  50: 'route get does not report the route\'s mtu metric in the cache line (RouteGetResult.mtu unset)',
+  69: 'removing the last IPv4 address of a device does not flush the routes through it (fib_disable_ip)',
+};
+
+const LABS: [string, string, Record<number, string>][] = [
+  ['iproute2.lab', 'iproute2-lab.json', IPROUTE2_KERNEL],
+  ['iproute2-more.lab', 'iproute2-more-lab.json', MORE_KERNEL],
+];
+
+for (const [lab, json, KERNEL_DISAGREES] of LABS) describe(`${lab} against real Linux`, () => {
+  const text = readFileSync(new URL(`./labs/${lab}`, import.meta.url), 'utf8');
+  const fixture = JSON.parse(readFileSync(new URL(`./fixtures/${json}`, import.meta.url), 'utf8')) as Fixture;
+  const podnet = runLab(text, { file: lab, seed: 1 });
   const normReal = normaliser();
   const normPod = normaliser();
   const real = fixture.steps.map((s) => ({ ...s, stdout: normReal(s.stdout), stderr: normReal(s.stderr) }));
