@@ -99,7 +99,9 @@ export class NetlinkImpl implements Netlink {
         peer.peer = dev;
         if (req.mtu !== undefined) {
           dev.mtu = req.mtu;
-          peer.mtu = req.mtu;
+          // veth_newlink: the peer takes the device's attributes only when no peer section was
+          // given ("peer name X" brings its own, without an MTU, so the peer keeps 1500).
+          if (req.peerName === undefined && req.peerNetns === undefined && req.peerAddress === undefined) peer.mtu = req.mtu;
         }
         if (peerNet !== net) {
           this.deps.ensureNsid(net, peerNet);

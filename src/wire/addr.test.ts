@@ -4,7 +4,7 @@ import { Validator } from 'ip-num';
 import { Netmask } from 'netmask';
 import {
   broadcastOf, formatIpv4, inPrefix, isLimitedBroadcast, isLinkLocal, isLoopback, isMulticast, isZero,
-  macFromBytes, macToBytes, maskToPrefixLen, networkOf, parseCidr, parseCidrLoose, parseIpv4, parseIpv4Loose,
+  macFromBytes, macToBytes, maskToPrefixLen, networkOf, parseCidr, parseCidrLoose, parseIpv4, parseIpv4Aton, parseIpv4Loose,
   parseMac, parsePrefixLenLoose, prefixMask,
 } from './addr.js';
 
@@ -139,5 +139,32 @@ describe('agrees with the libraries the project trusts (independent oracles)', (
         );
       }),
     );
+  });
+});
+
+describe('parseIpv4Aton (glibc inet_aton, checked with Python socket.inet_aton on glibc 2.36)', () => {
+  it.each([
+    ['10.2', '10.0.0.2'],
+    ['0x0a000002', '10.0.0.2'],
+    ['10.0.0.1 foo', '10.0.0.1'],
+    ['10.0.0.1\tx', '10.0.0.1'],
+    ['1.2.65535', '1.2.255.255'],
+    ['1.16777215', '1.255.255.255'],
+    ['4294967295', '255.255.255.255'],
+    ['0xffffffff', '255.255.255.255'],
+    ['0', '0.0.0.0'],
+    ['0X1F.1', '31.0.0.1'],
+    ['010.0.0.1', '8.0.0.1'],
+  ])('%j is %s', (s, want) => {
+    const got = parseIpv4Aton(s);
+    expect(got === undefined ? undefined : formatIpv4(got)).toBe(want);
+  });
+  it.each(['0x', '0x.1', '1.0x', ' 10.0.0.1', '+1.2.3.4', '08.1.2.3', '1.2.3.4.5', '1.2.65536', '4294967296', '0x100000000', '1..2', '1.2.3.', '', '00x1', '256.1'])(
+    'refuses %j', (s) => {
+      expect(parseIpv4Aton(s)).toBeUndefined();
+    },
+  );
+  it('agrees with the strict parser on every dotted quad', () => {
+    fc.assert(fc.property(fc.integer({ min: 0, max: 0xffffffff }), (n) => parseIpv4Aton(formatIpv4(n)) === n));
   });
 });

@@ -82,6 +82,58 @@ export function parseCidrLoose(s: string): { addr: number; len: number } | undef
   return len === undefined ? undefined : { addr, len };
 }
 
+/**
+ * glibc inet_aton(3), what ping, nc and getaddrinfo(AI_NUMERICHOST-less) accept as a numeric host:
+ * one to four parts in C notation (0x hex, leading-0 octal, decimal); the last part fills the bytes
+ * left ("10.2" = 10.0.0.2, "1.2.65535" = 1.2.255.255, "0x0a000002" = 10.0.0.2); no leading space
+ * or sign; anything after white space is ignored ("10.0.0.1 foo"). Checked against glibc 2.36.
+ */
+export function parseIpv4Aton(s: string): number | undefined {
+  const parts: number[] = [];
+  let i = 0;
+  for (;;) {
+    if (!isDigitIn(s.charCodeAt(i), 10)) return undefined;
+    let base = 10;
+    let digits = 0;
+    if (s[i] === '0') {
+      i++;
+      if (s[i] === 'x' || s[i] === 'X') {
+        base = 16;
+        i++;
+      } else {
+        base = 8;
+        digits = 1;
+      }
+    }
+    let value = 0;
+    while (i < s.length) {
+      const c = s.charCodeAt(i);
+      // An 8 or 9 in an octal part makes the whole string invalid (glibc returns 0 at once).
+      if (base === 8 && (c === 0x38 || c === 0x39)) return undefined;
+      if (!isDigitIn(c, base)) break;
+      value = value * base + parseInt(s[i]!, base);
+      if (value > 0xffffffff) return undefined;
+      digits++;
+      i++;
+    }
+    if (digits === 0) return undefined;
+    if (s[i] !== '.') {
+      parts.push(value);
+      break;
+    }
+    if (parts.length > 2 || value > OCTET_MAX) return undefined;
+    parts.push(value);
+    i++;
+  }
+  if (i < s.length && !isCSpace(s.charCodeAt(i))) return undefined;
+  const last = parts.pop()!;
+  const lastBits = IPV4_BITS - 8 * parts.length;
+  if (lastBits < IPV4_BITS && last >= 2 ** lastBits) return undefined;
+  let addr = 0;
+  for (const p of parts) addr = addr * 256 + p;
+  return (addr * 2 ** lastBits + last) >>> 0;
+}
+
 /** C strtoul(s + pos, &end, 0) for the values an address part can hold; undefined when no digits. */
 function strtoul(s: string, pos: number): { value: number; end: number } | undefined {
   let i = pos;
