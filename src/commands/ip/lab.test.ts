@@ -34,7 +34,19 @@ const MORE_KERNEL: Record<number, string> = {
   69: 'removing the last IPv4 address of a device does not flush the routes through it (fib_disable_ip)',
 };
 
+const ERRORS_KERNEL: Record<number, string> = {
+  9: 'EEXIST without the extack "ipv4: Address already assigned"',
+  10: 'EADDRNOTAVAIL instead of ENOENT with extack "ipv4: Address not found"',
+  11: 'EADDRNOTAVAIL instead of ENOENT with extack "ipv4: Address not found"',
+  12: 'EINVAL without the extack "ipv4: Invalid scope value"',
+  24: 'route get oif lo for a remote address: Linux answers a <local> cache entry',
+  27: 'EINVAL without the extack "No link layer address given"',
+  28: 'Linux keeps the entry the failed noarp add created, so this add meets EEXIST',
+  33: 'ELOOP instead of the extack "Can not enslave a bridge to a bridge"',
+};
+
 const LABS: [string, string, Record<number, string>][] = [
+  ['iproute2-errors.lab', 'iproute2-errors-lab.json', ERRORS_KERNEL],
   ['iproute2.lab', 'iproute2-lab.json', IPROUTE2_KERNEL],
   ['iproute2-more.lab', 'iproute2-more-lab.json', MORE_KERNEL],
 ];
