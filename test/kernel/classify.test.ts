@@ -15,7 +15,9 @@ test.each([
   ['ip -stats link', 'exit'],
   ['ip monitor', 'exit'],
   ['sleep 0.2', 'exit'],
-  ['conntrack -L', 'exit'],
+  ['conntrack -L', 'output'],
+  ['conntrack -L -p tcp', 'output'],
+  ['conntrack -E', 'exit'],
   ['ip netns exec red sleep 1', 'exit'],
 ] as const)('%s -> %s', (cmd, want) => {
   expect(classify(cmd)).toBe(want);

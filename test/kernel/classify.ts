@@ -33,6 +33,7 @@ export function innerProgram(command: string): string[] {
 export function classify(command: string): Compare {
   const w = innerProgram(command);
   const prog = w[0];
+  if (prog === 'conntrack') return w.some((a) => a === '-L' || a === '--dump' || a === '-C' || a === '--count') ? 'output' : 'exit';
   if (prog === undefined || !OUTPUT_PROGRAMS.has(prog)) return 'exit';
   if (prog === 'ip' || prog === 'bridge') {
     // Statistics count every frame Linux sends on its own (IPv6 RS/MLD): not comparable.

@@ -37,8 +37,8 @@ export function compareRuns(linux: Step[], podnet: Step[]): Verdict[] {
     const p = byLine.get(l.line);
     const v: Verdict = { line: l.line, command: l.command, linux: l, exitAgrees: p !== undefined && p.exitCode === l.exitCode };
     if (p) v.podnet = p;
-    const linuxOut = { stdout: normalise(l.stdout, lm), stderr: normalise(l.stderr, lm) };
-    const podnetOut = p ? { stdout: normalise(p.stdout, pm), stderr: normalise(p.stderr, pm) } : undefined;
+    const linuxOut = { stdout: normalise(l.stdout, lm, l.command), stderr: normalise(l.stderr, lm, l.command) };
+    const podnetOut = p ? { stdout: normalise(p.stdout, pm, l.command), stderr: normalise(p.stderr, pm, l.command) } : undefined;
     if (classify(l.command) === 'output') {
       v.linuxOut = linuxOut;
       if (podnetOut) v.podnetOut = podnetOut;

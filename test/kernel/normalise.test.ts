@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { MacTable, maskPingTimes, maskSaveDates, normalise } from './normalise.js';
+import { MacTable, maskConntrack, maskPingTimes, maskSaveDates, normalise } from './normalise.js';
 
 describe('MacTable', () => {
   test('same MAC, same token; numbered by first appearance; case folded', () => {
@@ -59,4 +59,36 @@ test('normalise applies every mask with the run table', () => {
   expect(normalise('192.168.15.2 dev veth-red lladdr 12:7a:de:9f:55:84 REACHABLE \n', t)).toBe('192.168.15.2 dev veth-red lladdr <mac1> REACHABLE \n');
   // Trailing spaces are part of what iproute2 prints: kept.
   expect(normalise('x \n', t)).toBe('x \n');
+});
+
+describe('maskConntrack', () => {
+  const summary = 'conntrack v1.4.7 (conntrack-tools): 2 flow entries have been shown.';
+  test('timeouts, ICMP ids and ephemeral ports are masked; entries sorted; summary kept', () => {
+    const real = [
+      'tcp      6 119 TIME_WAIT src=192.168.15.1 dst=10.10.0.2 sport=36128 dport=8080 src=10.10.0.2 dst=10.10.0.1 sport=8080 dport=36128 [ASSURED] mark=0 use=1',
+      'icmp     1 29 src=192.168.15.1 dst=10.10.0.2 type=8 code=0 id=27 src=10.10.0.2 dst=10.10.0.1 type=0 code=0 id=27 mark=0 use=1',
+      summary,
+    ].join('\n');
+    expect(maskConntrack(real, new MacTable())).toBe(
+      [
+        'icmp     1 <timeout> src=192.168.15.1 dst=10.10.0.2 type=8 code=0 id=<id1> src=10.10.0.2 dst=10.10.0.1 type=0 code=0 id=<id1> mark=0 use=1',
+        'tcp      6 <timeout> TIME_WAIT src=192.168.15.1 dst=10.10.0.2 sport=<port1> dport=8080 src=10.10.0.2 dst=10.10.0.1 sport=8080 dport=<port1> [ASSURED] mark=0 use=1',
+        summary,
+      ].join('\n'),
+    );
+  });
+  test('a NAT that changed the port shows as a different token', () => {
+    const a = maskConntrack('udp      17 29 src=1.1.1.1 dst=2.2.2.2 sport=40000 dport=53 src=2.2.2.2 dst=3.3.3.3 sport=53 dport=40001 mark=0 use=1\n', new MacTable());
+    expect(a).toContain('sport=<port1> dport=53');
+    expect(a).toContain('dport=<port2>');
+  });
+  test('token numbers do not depend on the kernel\'s hash order', () => {
+    const a = 'tcp      6 10 ESTABLISHED src=1.1.1.1 dst=2.2.2.2 sport=40000 dport=80 x\ntcp      6 10 ESTABLISHED src=1.1.1.1 dst=2.2.2.3 sport=50000 dport=80 x\n';
+    const b = a.split('\n').slice(0, 2).reverse().join('\n') + '\n';
+    expect(maskConntrack(b, new MacTable())).toBe(maskConntrack(a, new MacTable()));
+  });
+  test('only conntrack output gets these masks', () => {
+    expect(normalise('id=5 sport=40000\n', new MacTable(), 'echo')).toBe('id=5 sport=40000\n');
+    expect(normalise('icmp     1 29 id=5\n', new MacTable(), 'ip netns exec r conntrack -L')).toBe('icmp     1 <timeout> id=<id1>\n');
+  });
 });

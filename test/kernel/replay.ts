@@ -35,14 +35,14 @@ function printLinux(steps: Step[]): void {
   const macs = new MacTable();
   for (const s of steps) {
     process.stdout.write(`[${s.line}] $ ${s.command}   (exit ${s.exitCode})\n`);
-    const out = normalise(s.stdout, macs) + normalise(s.stderr, macs);
+    const out = normalise(s.stdout, macs, s.command) + normalise(s.stderr, macs, s.command);
     if (out) process.stdout.write(indent(out));
   }
 }
 
 function fingerprint(steps: Step[]): string[] {
   const macs = new MacTable();
-  return steps.map((s) => `[${s.line}] exit ${s.exitCode}\n${normalise(s.stdout, macs)}--\n${normalise(s.stderr, macs)}`);
+  return steps.map((s) => `[${s.line}] exit ${s.exitCode}\n${normalise(s.stdout, macs, s.command)}--\n${normalise(s.stderr, macs, s.command)}`);
 }
 
 async function main(argv: string[]): Promise<number> {
