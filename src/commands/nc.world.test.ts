@@ -158,3 +158,25 @@ ip netns exec a nc -zv -s 10.0.0.7 10.0.0.2 8080`);
     expect(steps[4]).toEqual(['ip netns exec a nc -zv -s 10.0.0.7 10.0.0.2 8080', '', 'nc: bind failed: Cannot assign requested address\n', 1]);
   });
 });
+
+describe('nc and REJECT rules on the far side (real: iptables -j REJECT in the target namespace)', () => {
+  it('port unreachable reads as refused, admin-prohibited as no route', () => {
+    const steps = lab(`ip netns exec b iptables -A INPUT -p tcp --dport 9001 -j REJECT
+ip netns exec b iptables -A INPUT -p tcp --dport 9002 -j REJECT --reject-with tcp-reset
+ip netns exec b iptables -A INPUT -p tcp --dport 9003 -j REJECT --reject-with icmp-host-prohibited
+ip netns exec a nc -zv 10.0.0.2 9001
+ip netns exec a nc -zv 10.0.0.2 9002
+ip netns exec a nc -zv 10.0.0.2 9003`);
+    expect(steps.slice(3).map((s) => s[2])).toEqual([
+      'nc: connect to 10.0.0.2 port 9001 (tcp) failed: Connection refused\n',
+      'nc: connect to 10.0.0.2 port 9002 (tcp) failed: Connection refused\n',
+      'nc: connect to 10.0.0.2 port 9003 (tcp) failed: No route to host\n',
+    ]);
+  });
+
+  it('a DROP makes -w time out', () => {
+    const steps = lab(`ip netns exec b iptables -A INPUT -p tcp --dport 9000 -j DROP
+ip netns exec a nc -zv -w 2 10.0.0.2 9000`);
+    expect(steps[1]).toEqual(['ip netns exec a nc -zv -w 2 10.0.0.2 9000', '', 'nc: connect to 10.0.0.2 port 9000 (tcp) timed out: Operation now in progress\n', 1]);
+  });
+});

@@ -110,6 +110,19 @@ describe('ping on the emulated kernel vs real Linux captures', () => {
     expect(inA('ping -c 1 10.9.4.1', routes).err).toBe('ping: connect: Network is unreachable\n');
   });
 
+  it('REJECT in the peer: Packet filtered, Destination Port Unreachable, Destination Host Prohibited', () => {
+    const filtered = inA('ping -c 1 10.0.0.2', 'ip netns exec b iptables -A INPUT -p icmp -j REJECT --reject-with icmp-admin-prohibited\n');
+    expect(filtered).toEqual({
+      out: 'PING 10.0.0.2 (10.0.0.2) 56(84) bytes of data.\nFrom 10.0.0.2 icmp_seq=1 Packet filtered\n\n--- 10.0.0.2 ping statistics ---\n1 packets transmitted, 0 received, +1 errors, 100% packet loss, time <t>ms\n\n',
+      err: '',
+      code: 1,
+    });
+    expect(inA('ping -c 1 10.0.0.2', 'ip netns exec b iptables -A INPUT -p icmp -j REJECT\n').out).toContain('From 10.0.0.2 icmp_seq=1 Destination Port Unreachable\n');
+    expect(inA('ping -c 1 10.0.0.2', 'ip netns exec b iptables -A INPUT -p icmp -j REJECT --reject-with icmp-host-prohibited\n').out).toContain(
+      'From 10.0.0.2 icmp_seq=1 Destination Host Prohibited\n',
+    );
+  });
+
   it('localhost by name is printed with its name', () => {
     expect(inA('ping -c 1 localhost').out).toBe(
       'PING localhost (127.0.0.1) 56(84) bytes of data.\n64 bytes from localhost (127.0.0.1): icmp_seq=1 ttl=64 time=<t> ms\n\n--- localhost ping statistics ---\n1 packets transmitted, 1 received, 0% packet loss, time <t>ms\nrtt <rtt>\n',
@@ -121,5 +134,89 @@ describe('ping on the emulated kernel vs real Linux captures', () => {
     const r = inA('ping -w 3 10.0.0.2', 'ip netns exec b sysctl -qw net.ipv4.icmp_echo_ignore_all=1\n');
     expect(r.out).toContain('3 packets transmitted, 0 received, 100% packet loss, time <t>ms\n\n');
     expect(r.code).toBe(1);
+  });
+});
+
+// Through a router: a (10.1.0.1) -- r (10.1.0.254 | 10.2.0.254, mtu 1400 towards c) -- c (10.2.0.2).
+const ROUTED = `ip netns add a
+ip netns add r
+ip netns add c
+ip link add ar type veth peer name ra
+ip link set ar netns a
+ip link set ra netns r
+ip link add rc type veth peer name cr
+ip link set rc netns r
+ip link set cr netns c
+ip -n a addr add 10.1.0.1/24 dev ar
+ip -n r addr add 10.1.0.254/24 dev ra
+ip -n r addr add 10.2.0.254/24 dev rc
+ip -n c addr add 10.2.0.2/24 dev cr
+ip -n r link set rc mtu 1400
+ip -n c link set cr mtu 1400
+ip -n a link set ar up
+ip -n r link set ra up
+ip -n r link set rc up
+ip -n c link set cr up
+ip -n a route add 10.2.0.0/24 via 10.1.0.254
+ip -n a route add 10.3.0.0/24 via 10.1.0.254
+ip -n c route add default via 10.2.0.254
+ip netns exec r sysctl -qw net.ipv4.ip_forward=1
+sleep 1
+`;
+
+function routed(cmd: string, extra = ''): { out: string; err: string; code: number } {
+  const r = runLab(`${ROUTED}${extra}ip netns exec a ${cmd}\n`, { file: 'ping.lab', cwd: '/tmp', lookup: lookupCommand });
+  const last = r.steps[r.steps.length - 1]!;
+  return { out: mask(last.stdout), err: last.stderr, code: last.exitCode };
+}
+
+describe('ping through a router vs real Linux captures', () => {
+  it('one hop more: ttl 63', () => {
+    expect(routed('ping -c 2 10.2.0.2').out).toContain('64 bytes from 10.2.0.2: icmp_seq=2 ttl=63 time=<t> ms\n');
+    expect(routed('ping -c 2 -s 2000 10.2.0.2').out).toContain('2008 bytes from 10.2.0.2: icmp_seq=1 ttl=63 time=<t> ms\n');
+  });
+
+  it('-t 1: Time to live exceeded from the router', () => {
+    expect(routed('ping -c 2 -t 1 10.2.0.2')).toEqual({
+      out:
+        'PING 10.2.0.2 (10.2.0.2) 56(84) bytes of data.\nFrom 10.1.0.254 icmp_seq=1 Time to live exceeded\nFrom 10.1.0.254 icmp_seq=2 Time to live exceeded\n' +
+        '\n--- 10.2.0.2 ping statistics ---\n2 packets transmitted, 0 received, +2 errors, 100% packet loss, time <t>ms\n\n',
+      err: '',
+      code: 1,
+    });
+  });
+
+  it('-M do over the 1400-byte hop: Frag needed, then the cached PMTU refuses locally', () => {
+    expect(routed('ping -c 3 -s 1400 -M do 10.2.0.2')).toEqual({
+      out:
+        'PING 10.2.0.2 (10.2.0.2) 1400(1428) bytes of data.\nFrom 10.1.0.254 icmp_seq=1 Frag needed and DF set (mtu = 1400)\n' +
+        '\n--- 10.2.0.2 ping statistics ---\n3 packets transmitted, 0 received, +3 errors, 100% packet loss, time <t>ms\n\n',
+      err: 'ping: local error: message too long, mtu=1400\nping: local error: message too long, mtu=1400\n',
+      code: 1,
+    });
+  });
+
+  it('the router has no route: Destination Net Unreachable; a REJECT: Destination Net Prohibited', () => {
+    expect(routed('ping -c 2 10.3.0.9').out).toBe(
+      'PING 10.3.0.9 (10.3.0.9) 56(84) bytes of data.\nFrom 10.1.0.254 icmp_seq=1 Destination Net Unreachable\nFrom 10.1.0.254 icmp_seq=2 Destination Net Unreachable\n' +
+        '\n--- 10.3.0.9 ping statistics ---\n2 packets transmitted, 0 received, +2 errors, 100% packet loss, time <t>ms\n\n',
+    );
+    expect(routed('ping -c 1 10.2.0.2', 'ip netns exec r iptables -A FORWARD -p icmp -j REJECT --reject-with icmp-net-prohibited\n').out).toContain(
+      'From 10.1.0.254 icmp_seq=1 Destination Net Prohibited\n',
+    );
+  });
+
+  it('-I ADDR never connects: an unroutable destination just goes unanswered', () => {
+    expect(routed('ping -I 10.1.0.1 -c 1 -W 1 10.9.9.9')).toEqual({
+      out: 'PING 10.9.9.9 (10.9.9.9) from 10.1.0.1 : 56(84) bytes of data.\n\n--- 10.9.9.9 ping statistics ---\n1 packets transmitted, 0 received, 100% packet loss, time <t>ms\n\n',
+      err: '',
+      code: 1,
+    });
+  });
+
+  it('ping 0 pings the source address it would use', () => {
+    expect(routed('ping -c 1 0', 'ip -n a link set lo up\n').out).toBe(
+      'PING 0 (127.0.0.1) 56(84) bytes of data.\n64 bytes from 127.0.0.1: icmp_seq=1 ttl=64 time=<t> ms\n\n--- 0 ping statistics ---\n1 packets transmitted, 1 received, 0% packet loss, time <t>ms\nrtt <rtt>\n',
+    );
   });
 });
