@@ -8,6 +8,8 @@ import { cloneSkb, ETH_P_IP, PktType, type SkBuff } from './skb.js';
 import { DROP } from './drops.js';
 import { devQueueXmit, deliverToProtocols } from './dev.js';
 import { frameBytes } from './skb_bytes.js';
+import { nfHook } from './netfilter.js';
+import { ipRouteInput } from './route.js';
 
 export interface FdbEntry {
   mac: string;
@@ -166,7 +168,8 @@ export function brHandleFrame(dev: NetDevice, skb: SkBuff): void {
   if (!brNfPrerouting(br, dev, skb)) return;
   if (isMulticastMac(skb.ethDst)) {
     if (net.env.trace) net.trace('bridge', 'flood', `${br.name}: ${skb.ethDst === 'ff:ff:ff:ff:ff:ff' ? 'broadcast' : 'multicast'} from ${dev.name} flooded and delivered locally`, dev, skb);
-    flood(br, p, skb, false);
+    // Flooded copies are clones; the original goes up (br_pass_frame_up after br_flood's clones).
+    flood(br, p, skb, false, true);
     passUp(br, skb);
     return;
   }
@@ -186,14 +189,13 @@ export function brHandleFrame(dev: NetDevice, skb: SkBuff): void {
     return;
   }
   if (net.env.trace) net.trace('bridge', 'flood', `${br.name}: unknown unicast ${skb.ethDst} flooded`, dev, skb);
-  flood(br, p, skb, true);
+  flood(br, p, skb, true, br.promisc > 0);
   if (br.promisc > 0) passUp(br, skb);
 }
 
 /** br_pass_frame_up: the bridge device receives the frame as its own. */
-function passUp(br: NetDevice, skb: SkBuff): void {
+function passUp(br: NetDevice, s: SkBuff): void {
   if (!br.adminUp) return;
-  const s = cloneSkb(skb);
   s.dev = br;
   br.rxPackets++;
   s.pktType = s.ethDst === br.mac ? PktType.HOST : s.ethDst === 'ff:ff:ff:ff:ff:ff' ? PktType.BROADCAST : isMulticastMac(s.ethDst) ? PktType.MULTICAST : PktType.OTHERHOST;
@@ -218,7 +220,7 @@ function forward(br: NetDevice, from: NetDevice | undefined, to: BridgePort, skb
 }
 
 /** br_flood: every forwarding port but the ingress one (unless hairpin), a clone each. */
-function flood(br: NetDevice, from: BridgePort | undefined, skb: SkBuff, unknownUnicast: boolean): void {
+function flood(br: NetDevice, from: BridgePort | undefined, skb: SkBuff, unknownUnicast: boolean, keepOriginal = false): void {
   const ports = br.br!.ports;
   let last: BridgePort | undefined;
   for (let i = 0; i < ports.length; i++) {
@@ -229,7 +231,7 @@ function flood(br: NetDevice, from: BridgePort | undefined, skb: SkBuff, unknown
     if (last) forward(br, from?.dev, last, cloneSkb(skb));
     last = p;
   }
-  if (last) forward(br, from?.dev, last, skb);
+  if (last) forward(br, from?.dev, last, keepOriginal ? cloneSkb(skb) : skb);
 }
 
 /** br_dev_xmit: a frame the host sends out of the bridge device. */
@@ -251,28 +253,43 @@ export function brDevXmit(br: NetDevice, skb: SkBuff): void {
   flood(br, undefined, skb, true);
 }
 
-/** br_netfilter PREROUTING for IPv4 frames when net.bridge.bridge-nf-call-iptables is set. */
+/**
+ * br_netfilter PREROUTING for IPv4 frames when net.bridge.bridge-nf-call-iptables is set
+ * (br_nf_pre_routing + br_nf_pre_routing_finish). Returns false when the frame was consumed:
+ * dropped, or DNAT'ed to a destination that is not behind this bridge, in which case it goes up
+ * to the bridge device addressed to the bridge MAC and is routed (never seeing PREROUTING twice).
+ */
 function brNfPrerouting(br: NetDevice, indev: NetDevice, skb: SkBuff): boolean {
   const net = br.net;
-  if (skb.ethertype !== ETH_P_IP || !net.netfilter.active(net)) return true;
-  if (net.sysctl.get('net.bridge.bridge-nf-call-iptables') !== '1') return true;
-  const v = net.netfilter.hook(net, 'PREROUTING', skb, indev, undefined);
-  if (v.verdict === 'accept') return true;
-  if (v.verdict === 'drop') net.trace('drop', DROP.NETFILTER, `bridge PREROUTING: ${v.reason}`, indev, skb);
+  if (skb.ethertype !== ETH_P_IP || !skb.ip || !net.netfilter.active(net)) return true;
+  if (net.sysctl.n['net.bridge.bridge-nf-call-iptables'] !== 1) return true;
+  const dst = skb.ip.dst;
+  if (!nfHook(net, 'PREROUTING', skb, indev, undefined, 'bridge ')) return false;
+  skb.nfBridged = true;
+  if (skb.ip.dst === dst) return true;
+  const r = ipRouteInput(net, skb.ip.dst, skb.ip.src, skb.ip.tos, br, skb.mark);
+  if (r.kind === 'forward' && r.rt.dev === br) {
+    // bridged_dnat: the new destination is on this bridge; give the frame its MAC and bridge on.
+    const nh = r.rt.gw || skb.ip.dst;
+    const n = net.neigh.lookup(br, nh);
+    if (n?.lladdr && n.state & 0xc6) {
+      skb.ethDst = n.lladdr;
+      return true;
+    }
+    net.neigh.output(br, nh, skb);
+    return false;
+  }
+  // Routed elsewhere (or local): deliver to the bridge device as if addressed to it.
+  skb.ethDst = br.mac;
+  passUp(br, skb);
   return false;
 }
 
 /** br_netfilter FORWARD (and POSTROUTING) for bridged IPv4 frames. */
 function brNfForward(br: NetDevice, indev: NetDevice, outdev: NetDevice, skb: SkBuff): boolean {
   const net = br.net;
-  if (skb.ethertype !== ETH_P_IP || !net.netfilter.active(net)) return true;
-  if (net.sysctl.get('net.bridge.bridge-nf-call-iptables') !== '1') return true;
-  for (const hook of ['FORWARD', 'POSTROUTING'] as const) {
-    const v = net.netfilter.hook(net, hook, skb, indev, outdev);
-    if (v.verdict === 'accept') continue;
-    if (v.verdict === 'drop') net.trace('drop', DROP.NETFILTER, `bridge ${hook}: ${v.reason}`, outdev, skb);
-    return false;
-  }
-  return true;
+  if (skb.ethertype !== ETH_P_IP || !skb.ip || !net.netfilter.active(net)) return true;
+  if (net.sysctl.n['net.bridge.bridge-nf-call-iptables'] !== 1) return true;
+  return nfHook(net, 'FORWARD', skb, indev, outdev, 'bridge ') && nfHook(net, 'POSTROUTING', skb, indev, outdev, 'bridge ');
 }
 

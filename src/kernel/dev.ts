@@ -28,6 +28,8 @@ export function devQueueXmit(dev: NetDevice, skb: SkBuff): void {
     return;
   }
   skb.dev = dev;
+  // br_netfilter's "already saw PREROUTING" mark belongs to this namespace's bridge path only.
+  if (skb.nfBridged) skb.nfBridged = false;
   dev.txPackets++;
   if (net.env.frame) tap(dev, skb, 'out');
   if (net.env.trace) net.trace('tx', 'xmit', `${dev.name} transmits`, dev, skb);

@@ -6,8 +6,9 @@
 import type { NetDevice } from './netdevice.js';
 import type { Net } from './netns.js';
 import { ipRouteInput, routeMtu, type Rtable } from './route.js';
-import { cloneSkb, IPPROTO_ICMP, IPPROTO_TCP, IPPROTO_UDP, PktType, type SkBuff } from './skb.js';
+import { IPPROTO_ICMP, IPPROTO_TCP, IPPROTO_UDP, PktType, type SkBuff } from './skb.js';
 import { DROP } from './drops.js';
+import { nfHook } from './netfilter.js';
 import { icmpRcv, icmpSend, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, ICMP_HOST_UNREACH, ICMP_NET_UNREACH, ICMP_PKT_FILTERED, ICMP_PORT_UNREACH, ICMP_PROT_UNREACH, ICMP_TIME_EXCEEDED } from './icmp.js';
 import { ipOutput } from './ip_output.js';
 import { formatIpv4 } from '../wire/addr.js';
@@ -29,13 +30,8 @@ export function ipRcv(dev: NetDevice, skb: SkBuff): void {
     return;
   }
   skb.iif = dev.ifindex;
-  if (net.netfilter.active(net)) {
-    const v = net.netfilter.hook(net, 'PREROUTING', skb, dev, undefined);
-    if (v.verdict !== 'accept') {
-      if (v.verdict === 'drop') net.trace('netfilter', DROP.NETFILTER, `PREROUTING: ${v.reason}`, dev, skb);
-      return;
-    }
-  }
+  // ip_sabotage_in: a frame that already went through PREROUTING on the bridge path skips it here.
+  if (!skb.nfBridged && !nfHook(net, 'PREROUTING', skb, dev, undefined)) return;
   if (dev.kind === 'loopback') {
     // Looped-back packets keep the output route (skb_dst): they are local deliveries, no new lookup.
     const local = net.addrOwner(ip.dst) !== undefined || ip.dst >>> 24 === 127;
@@ -74,13 +70,7 @@ export function ipLocalDeliver(net: Net, skbIn: SkBuff, rt: Rtable): void {
     skb = ipDefrag(net, skb);
     if (!skb) return;
   }
-  if (net.netfilter.active(net)) {
-    const v = net.netfilter.hook(net, 'INPUT', skb, skb.dev, undefined);
-    if (v.verdict !== 'accept') {
-      if (v.verdict === 'drop') net.trace('netfilter', DROP.NETFILTER, `INPUT: ${v.reason}`, skb.dev, skb);
-      return;
-    }
-  }
+  if (!nfHook(net, 'INPUT', skb, skb.dev, undefined)) return;
   const ip = skb.ip!;
   if (net.env.trace) net.trace('local', 'deliver', `to the local stack (protocol ${ip.protocol})`, skb.dev, skb);
   switch (ip.protocol) {
@@ -123,18 +113,13 @@ export function ipForward(net: Net, skbIn: SkBuff, rt: Rtable, indev: NetDevice)
     icmpSend(net, skbIn, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, mtu, false);
     return;
   }
-  // skb_cow: the TTL rewrite must not be seen by anyone still holding the received frame.
-  const skb = cloneSkb(skbIn);
+  // ip_decrease_ttl on the same skb (its conntrack reference travels with it); only the cached
+  // wire bytes are stale now.
+  const skb = skbIn;
   skb.ip!.ttl--;
   skb.bytes = undefined;
   if (net.env.trace) net.trace('forward', 'forward', `ttl ${ip.ttl} -> ${ip.ttl - 1}, out ${rt.dev.name}`, indev, skb);
-  if (net.netfilter.active(net)) {
-    const v = net.netfilter.hook(net, 'FORWARD', skb, indev, rt.dev);
-    if (v.verdict !== 'accept') {
-      if (v.verdict === 'drop') net.trace('netfilter', DROP.NETFILTER, `FORWARD: ${v.reason}`, indev, skb);
-      return;
-    }
-  }
+  if (!nfHook(net, 'FORWARD', skb, indev, rt.dev)) return;
   ipOutput(net, skb, rt, indev);
 }
 

@@ -5,7 +5,8 @@
  */
 import type { Net } from './netns.js';
 import type { Rtable } from './route.js';
-import { routeMtu } from './route.js';
+import { ipRouteOutput, routeMtu } from './route.js';
+import { nfHook } from './netfilter.js';
 import { ETH_P_IP, IPV4_HLEN, ipTotalLen, newSkb, type SkBuff } from './skb.js';
 import { devQueueXmit } from './dev.js';
 import { DROP } from './drops.js';
@@ -40,25 +41,27 @@ export function ipSelectIdent(net: Net, src: number, dst: number, protocol: numb
 
 /** ip_local_out: OUTPUT hook, then dst_output. */
 export function ipLocalOut(net: Net, skb: SkBuff, rt: Rtable): void {
-  if (net.netfilter.active(net)) {
-    const v = net.netfilter.hook(net, 'OUTPUT', skb, undefined, rt.dev);
-    if (v.verdict !== 'accept') {
-      if (v.verdict === 'drop') net.trace('netfilter', DROP.NETFILTER, `OUTPUT: ${v.reason}`, rt.dev, skb);
+  if (!net.netfilter.active(net)) return ipOutput(net, skb, rt);
+  const ip = skb.ip!;
+  const dst = ip.dst;
+  const mark = skb.mark;
+  if (!nfHook(net, 'OUTPUT', skb, undefined, rt.dev)) return;
+  let route = rt;
+  if (ip.dst !== dst || skb.mark !== mark) {
+    // ip_route_me_harder: DNAT or MARK in OUTPUT changed the flow, so route it again.
+    const r = ipRouteOutput(net, { daddr: ip.dst, saddr: net.addrOwner(ip.src) ? ip.src : 0, oif: 0, tos: 0, mark: skb.mark });
+    if ('error' in r) {
+      net.trace('drop', DROP.OUTNOROUTES, `no route after OUTPUT rewrite (${r.error})`, rt.dev, skb);
       return;
     }
+    route = r.rt;
   }
-  ipOutput(net, skb, rt);
+  ipOutput(net, skb, route);
 }
 
 /** ip_output: POSTROUTING, then ip_finish_output. */
 export function ipOutput(net: Net, skb: SkBuff, rt: Rtable, indev?: NetDevice): void {
-  if (net.netfilter.active(net)) {
-    const v = net.netfilter.hook(net, 'POSTROUTING', skb, indev, rt.dev);
-    if (v.verdict !== 'accept') {
-      if (v.verdict === 'drop') net.trace('netfilter', DROP.NETFILTER, `POSTROUTING: ${v.reason}`, rt.dev, skb);
-      return;
-    }
-  }
+  if (!nfHook(net, 'POSTROUTING', skb, indev, rt.dev)) return;
   ipFinishOutput(net, skb, rt);
 }
 

@@ -20,6 +20,20 @@ export interface Netfilter {
 
 const ACCEPT: NfVerdict = { verdict: 'accept' };
 
+/**
+ * NF_HOOK at one call site: skipped entirely while no table exists; the verdict's drop is traced
+ * with its reason, and since a hook may rewrite headers (NAT, MARK) any cached wire bytes go.
+ */
+export function nfHook(net: Net, hook: NfHook, skb: SkBuff, indev: NetDevice | undefined, outdev: NetDevice | undefined, where = ''): boolean {
+  const nf = net.netfilter;
+  if (!nf.active(net)) return true;
+  const v = nf.hook(net, hook, skb, indev, outdev);
+  skb.bytes = undefined;
+  if (v.verdict === 'accept') return true;
+  if (v.verdict === 'drop') net.trace('drop', 'drop:netfilter-drop', `${where}${hook}: ${v.reason}`, indev ?? outdev, skb);
+  return false;
+}
+
 export const acceptAll: Netfilter = {
   hook: () => ACCEPT,
   active: () => false,

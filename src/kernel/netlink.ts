@@ -32,6 +32,9 @@ import { bridgeAddPort, bridgeDelPort, bridgeRecalc, fdbEntries, portForwarding 
 import { nudFromName, nudName, NEIGH_UPDATE_F_ADMIN, NEIGH_UPDATE_F_OVERRIDE, NUD_NOARP, NUD_PERMANENT } from './neighbour.js';
 import { formatIpv4, parseIpv4, parseMac, prefixMask } from '../wire/addr.js';
 import { sysctlGet, sysctlList, sysctlSet } from './sysctl.js';
+import { Ruleset } from './netfilter/ruleset.js';
+import { Xtables } from './netfilter/xtables.js';
+import { sendReject } from './nf_reject.js';
 import { vxlanChangeMtu, vxlanDellink, vxlanFdbAdd, vxlanFdbDel, vxlanFdbList, vxlanInfo, vxlanNewlink, vxlanOf, vxlansOnLower } from './vxlan.js';
 
 const IFNAMSIZ = 16;
@@ -532,6 +535,7 @@ export class NetlinkImpl implements Netlink {
     }
     const t = net.table(table, true)!;
     const err = t.insert(entry, mode);
+    // (The table itself exists from here on even when the insert fails, as fib_new_table runs first.)
     if (err) return kerr(err);
     if (table === RT_TABLE_LOCAL && entry.proto !== 'kernel') net.customLocalRoutes = true;
     return kok(undefined);
@@ -940,6 +944,21 @@ export class NetlinkImpl implements Netlink {
 
   sysctlList(prefix?: string): { key: string; value: string }[] {
     return sysctlList(this.net, prefix);
+  }
+
+  /** The namespace's iptables state; the first call plugs xtables into the packet path's hooks. */
+  xtables(): Ruleset {
+    const net = this.net;
+    if (net.netfilter instanceof Xtables) return net.netfilter.ruleset;
+    const range = (net.sysctl.get('net.ipv4.ip_local_port_range') ?? '32768\t60999').split(/\s+/).map(Number) as [number, number];
+    const xt = new Xtables(new Ruleset(), net.env, { sendReject: (n, skb, how) => sendReject(n, skb, how), portRange: range });
+    net.netfilter = xt;
+    return xt.ruleset;
+  }
+
+  /** FIB tables exist from their first route on (fib_new_table) and are never freed. */
+  routeTableExists(table: number): boolean {
+    return this.net.tables.has(table);
   }
 }
 

@@ -123,6 +123,10 @@ export interface SkBuff {
   bytes: Uint8Array | undefined;
   /** Set by ip_rcv for packets that arrived from outside this namespace (vs. locally generated). */
   iif: number;
+  /** The frame went through PREROUTING on the bridge path (br_netfilter), so IP input skips it. */
+  nfBridged?: boolean;
+  /** skb->_nfct: the conntrack entry, shared by clones as skb_clone shares it. */
+  nfct?: unknown;
 }
 
 /** The minimal face of a socket the stack needs to report errors back to it. */
@@ -160,9 +164,10 @@ export function cloneSkb(s: SkBuff): SkBuff {
     ethertype: s.ethertype,
     arp: s.arp,
     ip: s.ip ? { ...s.ip } : undefined,
-    icmp: s.icmp,
-    udp: s.udp,
-    tcp: s.tcp,
+    // NAT rewrites ports in place: every copy owns its transport header.
+    icmp: s.icmp ? { ...s.icmp } : undefined,
+    udp: s.udp ? { ...s.udp } : undefined,
+    tcp: s.tcp ? { ...s.tcp } : undefined,
     payload: s.payload,
     dev: s.dev,
     pktType: s.pktType,
@@ -170,6 +175,8 @@ export function cloneSkb(s: SkBuff): SkBuff {
     sk: s.sk,
     bytes: s.bytes,
     iif: s.iif,
+    ...(s.nfBridged ? { nfBridged: true } : {}),
+    ...(s.nfct !== undefined ? { nfct: s.nfct } : {}),
   };
 }
 

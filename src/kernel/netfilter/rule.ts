@@ -216,6 +216,10 @@ export type Target =
   | { name: 'NOTRACK' }
   | { name: 'CT'; notrack: boolean; zone?: number };
 
+/**
+ * A rule is immutable once built except for its counters (and the cached spec text): the parser
+ * shares identical IpSpec and match objects between rules, so never write to them.
+ */
 export interface Rule {
   ip: IpSpec;
   matches: Match[];

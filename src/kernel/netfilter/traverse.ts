@@ -93,6 +93,14 @@ function buildIndex(chain: NfChain): ChainIndex | null {
   return unkeyed.length * 2 > chain.rules.length ? null : { keyed, unkeyed };
 }
 
+/**
+ * Build the index of every long chain of a table now rather than on the first packet (iptables-restore
+ * calls this at COMMIT, the moment the kernel would have the new ruleset in place).
+ */
+export function prepareIndexes(table: NfTable): void {
+  for (const c of table.chains.values()) if (c.index === undefined && c.rules.length >= INDEX_MIN_RULES) c.index = buildIndex(c);
+}
+
 /** Rule positions a packet must be tested against, ascending; undefined = every rule. */
 function candidates(chain: NfChain, p: PacketView): number[] | undefined {
   if (chain.index === undefined) chain.index = buildIndex(chain);

@@ -311,7 +311,7 @@ function connection(t: TcpTables, c: Tcb): TcpConnection {
 }
 
 /** tcp_v4_send_reset for a segment no socket wants. */
-function sendReset(net: Net, skb: SkBuff): void {
+export function sendReset(net: Net, skb: SkBuff): void {
   const h = skb.tcp!;
   if (h.flags & TCP_RST) return;
   const ip = skb.ip!;
