@@ -1,6 +1,6 @@
 /** `ip link add ... type vxlan ...`: vxlan_parse_opt() for the options podnet's vxlan device models. */
 import type { VxlanInfo } from '../../kernel/api.js';
-import { Args, EXIT_FAIL, type Out, duparg2, incomplete, invarg, matches, nodev, parseCUnsigned, unsupported } from './args.js';
+import { Args, EXIT_FAIL, EXIT_USAGE, type Out, duparg2, incomplete, invarg, matches, nodev, parseCUnsigned, unsupported } from './args.js';
 import { looseIpv4 } from './addrs.js';
 import type { IpCtx } from './context.js';
 
@@ -107,7 +107,11 @@ export function parseVxlan(ctx: IpCtx, args: string[]): VxlanOpts | number {
         if (typeof v === 'number') return v;
         const d = once('dev', 'dev', v);
         if (d !== undefined) return d;
-        if (!ctx.nl.linkGet(v)) return nodev(o, v);
+        if (!ctx.nl.linkGet(v)) {
+          // vxlan_parse_opt: exit(nodev(*argv)), and nodev() returns -1, so the status is 255.
+          nodev(o, v);
+          return EXIT_USAGE;
+        }
         r.dev = v;
         break;
       }
