@@ -53,6 +53,12 @@ describe('sysctl', () => {
     expect(run().exitCode).toBe(1);
     expect(run().stderr).toMatch(/^\nUsage:\n sysctl \[options\]/);
   });
+  it('stays silent on a bare "=" and a digit-led word, as procps does', () => {
+    const { run } = setup();
+    expect(run('-w', 'net.ipv4.ip_forward', '=', '1')).toEqual({ exitCode: 1, stdout: '', stderr: 'sysctl: command line(0): invalid syntax, continuing...\n' });
+    expect(run('-w', '=', 'net.ipv4.ip_forward=1')).toEqual({ exitCode: 1, stdout: 'net.ipv4.ip_forward = 1\n', stderr: '' });
+    expect(run('-w', '=2')).toEqual({ exitCode: 1, stdout: '', stderr: 'sysctl: Path is not under /proc/sys/: /proc/sys/\n' });
+  });
   it('prints the kernel refusal of a value', () => {
     const { run, nl } = setup();
     nl.state.failNext = { ok: false, error: { kind: 'kernel', errno: 'EINVAL', message: 'Invalid argument' } };

@@ -129,6 +129,11 @@ class Run {
 
   write(arg: string): void {
     const eq = arg.indexOf('=');
+    // Observed on procps-ng 4.0.2: a bare "=" and a digit-led word without "=" fail silently.
+    if (arg === '=' || (eq < 0 && /^[0-9]/.test(arg))) {
+      this.rc = 1;
+      return;
+    }
     if (eq < 0) {
       this.stderr += 'sysctl: command line(0): invalid syntax, continuing...\n';
       this.rc = 1;

@@ -45,7 +45,12 @@ const ERRORS_KERNEL: Record<number, string> = {
   33: 'ELOOP instead of the extack "Can not enslave a bridge to a bridge"',
 };
 
+const SYSCTL_KERNEL: Record<number, string> = {
+  13: 'IPv6 sysctls (net.ipv6.*) are not modelled',
+};
+
 const LABS: [string, string, Record<number, string>][] = [
+  ['sysctl.lab', 'sysctl-lab.json', SYSCTL_KERNEL],
   ['iproute2-errors.lab', 'iproute2-errors-lab.json', ERRORS_KERNEL],
   ['iproute2.lab', 'iproute2-lab.json', IPROUTE2_KERNEL],
   ['iproute2-more.lab', 'iproute2-more-lab.json', MORE_KERNEL],
