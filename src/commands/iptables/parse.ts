@@ -483,17 +483,21 @@ class Parser {
       const dsts = this.dsts ?? [undefined];
       for (const s of srcs) {
         for (const d of dsts) {
-          const ipc: IpSpec = { ...ip };
-          if (s) {
-            ipc.src = s.addr;
-            ipc.srcMask = s.mask;
-          }
-          if (d) {
-            ipc.dst = d.addr;
-            ipc.dstMask = d.mask;
+          let ipc: IpSpec;
+          if (!s && !d && !ip.invSrc && !ip.invDst && !ip.iif && !ip.oif) ipc = protoOnlyIp(ip.proto, ip.invProto);
+          else {
+            ipc = { ...ip };
+            if (s) {
+              ipc.src = s.addr;
+              ipc.srcMask = s.mask;
+            }
+            if (d) {
+              ipc.dst = d.addr;
+              ipc.dstMask = d.mask;
+            }
           }
           // Each expanded rule gets its own match objects: nth counters are per rule.
-          const ms = srcs.length * dsts.length === 1 ? builtMatches : builtMatches.map(cloneMatchState);
+          const ms = srcs.length * dsts.length === 1 ? builtMatches.map(internMatch) : builtMatches.map(cloneMatchState);
           const rule: Rule = { ip: ipc, matches: ms, counters: this.counters ? { ...this.counters } : { pkts: 0, bytes: 0 } };
           if (t) rule.target = t;
           rules.push(rule);
@@ -538,6 +542,38 @@ function jumpTarget(chain: string, goto: boolean): Target {
     jumpTargets.set(key, t);
   }
   return t;
+}
+
+/*
+ * Rules never change after they are built (only their counters), so identical parts are shared:
+ * a kube-proxy ruleset repeats "-p tcp", "-m tcp --dport 80" and a handful of probabilities
+ * hundreds of thousands of times, and sharing them keeps restore fast and the heap small.
+ */
+const protoOnly = new Map<number, IpSpec>();
+function protoOnlyIp(proto: number, inv: boolean): IpSpec {
+  const k = inv ? -proto - 1 : proto;
+  let ip = protoOnly.get(k);
+  if (!ip) {
+    ip = { ...emptyIpSpec(), proto, invProto: inv };
+    protoOnly.set(k, ip);
+  }
+  return ip;
+}
+
+const sharedMatches = new Map<string, Match>();
+function internMatch(m: Match): Match {
+  let k: string | undefined;
+  if ((m.name === 'tcp' || m.name === 'udp' || m.name === 'sctp') && !('tcpFlags' in m && m.tcpFlags)) {
+    const r = (x?: { lo: number; hi: number; inv: boolean }): string => (x ? `${x.lo}:${x.hi}:${x.inv ? 1 : 0}` : '');
+    k = `${m.name}|${r(m.sport)}|${r(m.dport)}`;
+  } else if (m.name === 'statistic' && m.mode === 'random') k = `stat|${m.probability}|${m.inv ? 1 : 0}`;
+  else if (m.name === 'mark') k = `mark|${m.mark}|${m.mask}|${m.inv ? 1 : 0}`;
+  if (k === undefined) return m;
+  const hit = sharedMatches.get(k);
+  if (hit) return hit;
+  if (sharedMatches.size > 100_000) sharedMatches.clear();
+  sharedMatches.set(k, m);
+  return m;
 }
 
 function cloneMatchState(m: Match): Match {

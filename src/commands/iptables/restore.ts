@@ -6,6 +6,7 @@
 import { rulesetFor } from '../../kernel/netfilter/registry.js';
 import { ERR_NO_CHAIN, NfTable, type Ruleset } from '../../kernel/netfilter/ruleset.js';
 import { isTableName, type TableName } from '../../kernel/netfilter/tables.js';
+import { prepareIndexes } from '../../kernel/netfilter/traverse.js';
 import { readPath } from '../text/io.js';
 import { result, type Command, type ExecContext, type ExecResult } from '../types.js';
 import { applyCommand } from './iptables.js';
@@ -121,7 +122,10 @@ export function restore(text: string, rs: Ruleset, opts: RestoreOptions): Failur
     }
     if (line === 'COMMIT') {
       if (atCommit) return atCommit(lineNo);
-      if (!opts.test && (opts.table === undefined || opts.table === cur.name)) rs.commit(cur);
+      if (!opts.test && (opts.table === undefined || opts.table === cur.name)) {
+        rs.commit(cur);
+        prepareIndexes(cur);
+      }
       cur = undefined;
       continue;
     }
