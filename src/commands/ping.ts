@@ -12,6 +12,7 @@ import { getopt } from '../world/apps/getopt.js';
 import { strtod, strtol, strtolOrErr } from '../world/apps/cnum.js';
 import { GAI, resolveHost, reverseLookup } from '../world/apps/resolver.js';
 import { PingSession, runPing } from '../world/apps/ping/session.js';
+import { PingJob } from '../world/apps/ping/job.js';
 import { pingHeader } from '../world/apps/ping/format.js';
 import { inPrefix, isMulticast, parseIpv4 } from '../wire/addr.js';
 import type { Netlink, PingSocket, PingSocketOptions } from '../kernel/api.js';
@@ -93,6 +94,8 @@ export interface PingOptions {
   sourceAddr?: string;
   pattern?: string;
   targets: string[];
+  /** The arguments as given, for naming a background job. */
+  argv: string[];
 }
 
 /** What parsing decided: run with options, or end now with this status and output. */
@@ -120,7 +123,7 @@ export function parsePingArgs(argv: readonly string[]): PingParse {
   const prog = argv[0] ?? 'ping';
   const fail = (code: number, stderr: string, stdout = ''): PingParse => ({ ok: false, exit: result(code, stdout, stderr) });
   const g = getopt(argv, OPTSTRING);
-  const o: PingOptions = { count: 0, deadlineS: 0, lingerMs: 10000, intervalMs: 1000, datalen: 56, quiet: false, numeric: false, broadcast: false, targets: [] };
+  const o: PingOptions = { count: 0, deadlineS: 0, lingerMs: 10000, intervalMs: 1000, datalen: 56, quiet: false, numeric: false, broadcast: false, targets: [], argv: argv.slice(1) };
   let family: 4 | 6 | undefined;
   let warnings = '';
   // Options act in command-line order; a bad option stops parsing where getopt met it.
@@ -370,6 +373,25 @@ function runPingCommand(prog: string, o: PingOptions, warnings: string, ctx: Exe
       },
     },
   );
+  const after = ctx.world.after?.bind(ctx.world);
+  if (ctx.background && after) {
+    const job = new PingJob([prog, ...o.argv].join(' '), session, { now: () => ctx.world.now(), after }, { stdout, stderr }, () => sock.close());
+    sock.onReply((r) => {
+      session.onReply(r);
+      job.wake();
+    });
+    sock.onError((e) => {
+      session.onError(e);
+      job.wake();
+    });
+    job.start();
+    ctx.registerJob(job);
+    return result(0);
+  }
+  if (ctx.background && !o.count && !o.deadlineS) {
+    sock.close();
+    return result(2, '', `podnet: unsupported: ${prog} without -c or -w in the background needs the world's app timers\n`);
+  }
   sock.onReply((r) => session.onReply(r));
   sock.onError((e) => session.onError(e));
   const run = runPing(session, ctx.world, PING_CAP_MS);

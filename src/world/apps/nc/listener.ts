@@ -119,12 +119,14 @@ export class NcListener implements Job {
   }
 
   private onAccept(conn: TcpConnection): void {
+    this.tick();
     if (!this.alive) {
       conn.abort();
       return;
     }
     const p: Pending = { conn, events: [] };
     const deliver = (e: Pending['events'][number]): void => {
+      this.tick();
       if (!this.alive) return;
       if (this.current?.p !== p) {
         p.events.push(e);
@@ -181,6 +183,7 @@ export class NcListener implements Job {
       this.afterEvent();
     });
     u.onMessage((data, from) => {
+      this.tick();
       if (!this.alive) return;
       const now = this.env.clock.now();
       if (!this.udpRw) {
