@@ -8,10 +8,10 @@ import type { Net } from './netns.js';
 import type { NetDevice } from './netdevice.js';
 import { IPPROTO_UDP, newSkb, type SkBuff } from './skb.js';
 import { frameBytes } from './skb_bytes.js';
-import { ipRouteOutput } from './route.js';
+import { ipRouteOutput, routeMtu } from './route.js';
 import { ipHeader, ipLocalOut } from './ip_output.js';
 import { netifReceive } from './dev.js';
-import { ALL_ZEROS_MAC, vxlanFdbLookup, vxlanOf, vxlanSnoop, vxlansIn, type VxlanDev, type VxlanRdst } from './vxlan.js';
+import { ALL_ZEROS_MAC, VXLAN_HEADROOM, vxlanFdbLookup, vxlanOf, vxlanSnoop, vxlansIn, type VxlanDev, type VxlanRdst } from './vxlan.js';
 import { skbFromFrame } from './vxlan_frame.js';
 import { decodeVxlan, encodeVxlan } from '../wire/vxlan.js';
 import { isWireError } from '../wire/error.js';
@@ -100,6 +100,7 @@ function xmitOne(v: VxlanDev, skb: SkBuff, inner: Uint8Array, r: VxlanRdst): voi
     dev.net.trace('drop', VXLAN_DROP.CIRCULAR, `${dev.name}: circular route to ${formatIpv4(r.ip)}`, dev, skb);
     return;
   }
+  tunnelCheckPmtu(v, skb, routeMtu(net, rt) - VXLAN_HEADROOM);
   // ttl auto: 1 towards a group, else the underlay's default (ip4_dst_hoplimit).
   const ttl = c.ttl || (isMulticast(r.ip) ? 1 : net.defaultTtl());
   const out = newSkb();
@@ -110,6 +111,27 @@ function xmitOne(v: VxlanDev, skb: SkBuff, inner: Uint8Array, r: VxlanRdst): voi
   ipHeader(net, out, c.local || rt.src, r.ip, IPPROTO_UDP, ttl, tos & ~IPTOS_ECN_MASK, false);
   if (net.env.trace) net.trace('encap', 'vxlan', `${dev.name} vni ${vni}: ${skb.ethDst} -> ${formatIpv4(r.ip)}:${port}`, dev, out);
   ipLocalOut(net, out, rt);
+}
+
+/**
+ * skb_tunnel_check_pmtu: an inner datagram that will not fit the underlay path once wrapped lowers
+ * the path MTU of the route it took (a route exception in the vxlan device's namespace), so the
+ * sender's next oversize DF datagram is refused locally. This one still goes out: the outer header
+ * has DF clear and the underlay fragments it. (The ICMP answer for bridged frames is not modelled.)
+ */
+function tunnelCheckPmtu(v: VxlanDev, skb: SkBuff, mtu: number): void {
+  const ip = skb.ip;
+  if (!ip || ip.totalLen <= mtu) return;
+  const net = v.dev.net;
+  // __ip_rt_update_pmtu: never below route.min_pmtu, never raising what the route already has.
+  const pmtu = Math.max(mtu, net.globalNum('net.ipv4.route.min_pmtu'));
+  const cur = net.pmtu.get(ip.dst);
+  const now = net.env.now();
+  if (cur && cur.expires > now && cur.mtu <= pmtu) return;
+  if (pmtu >= v.dev.mtu) return;
+  net.pmtu.set(ip.dst, { mtu: pmtu, expires: now + net.globalNum('net.ipv4.route.mtu_expires') * 1000 });
+  net.bump();
+  net.trace('route', 'pmtu', `${v.dev.name}: path MTU to ${formatIpv4(ip.dst)} is now ${pmtu} (underlay mtu minus ${VXLAN_HEADROOM})`, v.dev, skb);
 }
 
 /**
