@@ -23,6 +23,18 @@ export function renderBridgeLink(l: LinkInfo, details: number, nl: string): stri
   return s + '\n';
 }
 
+/**
+ * An AF_BRIDGE link dump carries IFLA_LINK but no IFLA_LINK_NETNSID, so bridge(8) resolves a peer's
+ * ifindex in its own namespace: another device with that index lends its name (and its UP flag for
+ * M-DOWN); otherwise the peer prints as "ifN" and counts as up.
+ */
+function asBridgeSees(l: LinkInfo, all: readonly LinkInfo[]): LinkInfo {
+  if (!l.link || (l.link.netnsId === undefined && l.link.netnsName === undefined)) return withMdown(l, all);
+  const here = all.find((x) => x.ifindex === l.link!.ifindex);
+  const view: LinkInfo = { ...l, link: { ifindex: l.link.ifindex, name: here ? here.name : `if${l.link.ifindex}` } };
+  return here ? withMdown(view, all) : { ...view, flags: view.flags.filter((f) => f !== 'M-DOWN') };
+}
+
 function bridgeLinkJson(l: LinkInfo): Record<string, unknown> {
   const j: Record<string, unknown> = { ifindex: l.ifindex };
   const remote = l.link !== undefined && (l.link.netnsId !== undefined || l.link.netnsName !== undefined);
@@ -59,7 +71,7 @@ function show(ctx: BridgeCtx, argv: string[]): number {
   }
   const nl = ctx.oneline ? '\\' : '\n';
   const all = ctx.nl.linkList();
-  const ports = all.filter((l) => l.brport && (dev === undefined || l.name === dev)).map((l) => withMdown(l, all));
+  const ports = all.filter((l) => l.brport && (dev === undefined || l.name === dev)).map((l) => asBridgeSees(l, all));
   if (ctx.json) {
     o.out(jsonLine(ports.map(bridgeLinkJson)));
     return 0;

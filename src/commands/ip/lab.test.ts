@@ -49,7 +49,10 @@ const SYSCTL_KERNEL: Record<number, string> = {
   13: 'IPv6 sysctls (net.ipv6.*) are not modelled',
 };
 
+const BRIDGE_KERNEL: Record<number, string> = {};
+
 const LABS: [string, string, Record<number, string>][] = [
+  ['bridge.lab', 'bridge-lab.json', BRIDGE_KERNEL],
   ['sysctl.lab', 'sysctl-lab.json', SYSCTL_KERNEL],
   ['iproute2-errors.lab', 'iproute2-errors-lab.json', ERRORS_KERNEL],
   ['iproute2.lab', 'iproute2-lab.json', IPROUTE2_KERNEL],
