@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -55,6 +55,7 @@ describe.skipIf(!NS)('runOnLinux on an isolated host', () => {
       'false',
       'ip -o link | wc -l',
       'nosuchcommand',
+      'echo written > out.txt',
     ].join('\n');
     const r = await runOnLinux(splitLab(lab), { labDir: dir, file: 'labs/x.lab' });
     expect(r.error).toBeUndefined();
@@ -68,7 +69,10 @@ describe.skipIf(!NS)('runOnLinux on an isolated host', () => {
       [8, 1, '', ''],
       [9, 0, '3\n', ''], // lo and the veth pair: the host is fresh
       [10, 127, '', 'labs/x.lab: line 10: nosuchcommand: command not found\n'], // as `bash labs/x.lab` says it
+      [11, 0, '', ''],
     ]);
+    // The lab ran in a copy of its folder: the original is untouched.
+    expect(existsSync(join(dir, 'out.txt'))).toBe(false);
   });
 
   test('names do not collide between runs or with the machine: two labs both create red', async () => {

@@ -3,7 +3,7 @@
  * PID namespaces, so the lab's names never collide with anything and everything it started dies with it.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LogicalCommand } from './split.js';
@@ -101,7 +101,14 @@ export function wrapScript(commands: LogicalCommand[], labDir: string, outDir: s
   const out: string[] = [
     'exec </dev/null',
     'export LANG=C LC_ALL=C',
-    `cd ${q(labDir)} || exit 99`,
+    // The lab sees its folder through an overlay: it reads the real files, and what it writes
+    // (`> file`) stays in the throwaway upper layer, as podnet keeps writes in its emulated fs.
+    `mkdir -p ${q(join(outDir, 'upper'))} ${q(join(outDir, 'work'))} ${q(join(outDir, 'cwd'))}`,
+    `if mount -t overlay overlay -o ${q(`lowerdir=${labDir},upperdir=${join(outDir, 'upper')},workdir=${join(outDir, 'work')}`)} ${q(join(outDir, 'cwd'))} 2>/dev/null; then`,
+    `  cd ${q(join(outDir, 'cwd'))} || exit 99`,
+    'else',
+    `  cd ${q(labDir)} || exit 99`,
+    'fi',
     // Every namespace starts fresh too: `ip netns add` is followed by the same reset, invisibly.
     `${FRESHEN}`,
     'ip() {',
