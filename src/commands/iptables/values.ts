@@ -32,6 +32,29 @@ export function parseUint(s: string, max = 0xffffffff): number | undefined {
  * ("10.1" = 10.1.0.0), each 0-255.
  */
 export function parseDottedLoose(s: string): number | undefined {
+  // Fast path for the usual full dotted quad, without allocating.
+  let v = 0;
+  let octet = 0;
+  let digits = 0;
+  let dots = 0;
+  let i = 0;
+  for (; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      octet = octet * 10 + (c - 48);
+      if (++digits > 3 || octet > 255) break;
+    } else if (c === 46 && digits > 0 && dots < 3) {
+      v = v * 256 + octet;
+      octet = 0;
+      digits = 0;
+      dots++;
+    } else break;
+  }
+  if (i === s.length && dots === 3 && digits > 0) return (v * 256 + octet) >>> 0;
+  return parseDottedSlow(s);
+}
+
+function parseDottedSlow(s: string): number | undefined {
   const parts = s.split('.');
   if (parts.length < 1 || parts.length > 4) return undefined;
   let v = 0;
