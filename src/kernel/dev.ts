@@ -34,6 +34,7 @@ export function devQueueXmit(dev: NetDevice, skb: SkBuff): void {
   if (net.env.frame) tap(dev, skb, 'out');
   if (net.env.trace) net.trace('tx', 'xmit', `${dev.name} transmits`, dev, skb);
   switch (dev.kind) {
+    case 'ether':
     case 'veth': {
       const peer = dev.peer;
       // veth_xmit drops when the peer is not up (the carrier of this end is off then too).

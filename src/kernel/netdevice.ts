@@ -16,7 +16,8 @@ const MTU: Record<string, { mtu: number; min: number; max: number }> = {
   dummy: { mtu: 1500, min: 0, max: 0 },
   vxlan: { mtu: 1450, min: 68, max: 65535 },
   ipip: { mtu: 1480, min: 68, max: 65515 },
-  ether: { mtu: 1500, min: 68, max: 9000 },
+  // A cabled NIC of the underlay (virtio-net-like limits).
+  ether: { mtu: 1500, min: 68, max: 65535 },
 };
 
 export class NetDevice {
@@ -61,7 +62,9 @@ export class NetDevice {
   carrier(): boolean {
     switch (this.kind) {
       case 'veth':
-        // veth_open/veth_close: a veth has carrier only while its peer is administratively up.
+      case 'ether':
+        // veth_open/veth_close: a veth has carrier only while its peer is administratively up;
+        // a cabled NIC likewise sees link only while the far end is up.
         return this.peer !== undefined && this.peer.adminUp;
       case 'bridge':
         return this.br!.carrierOn;
@@ -99,6 +102,7 @@ export class NetDevice {
     if (!this.adminUp) return 'DOWN';
     if (this.kind === 'loopback' || this.kind === 'dummy') return 'UNKNOWN';
     if (this.kind === 'veth') return this.carrier() ? 'UP' : 'LOWERLAYERDOWN';
+    if (this.kind === 'ether') return this.carrier() ? 'UP' : 'DOWN';
     if (this.kind === 'bridge') {
       // A bridge that never had a port reports UNKNOWN with carrier (6.x); once ports exist its
       // state follows them: UP with a running port, DOWN with none.
@@ -109,7 +113,9 @@ export class NetDevice {
   }
 
   qdisc(): string {
-    return this.adminUp ? 'noqueue' : 'noop';
+    if (!this.adminUp) return 'noop';
+    // Real NICs get the default qdisc (pfifo_fast on Debian 12); virtual devices have none.
+    return this.kind === 'ether' ? 'pfifo_fast' : 'noqueue';
   }
 
   linkType(): string {

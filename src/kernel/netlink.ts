@@ -156,7 +156,7 @@ export class NetlinkImpl implements Netlink {
         if (dev.kind === 'loopback' || dev.kind === 'bridge') return kerr('EINVAL');
         const newName = change.name ?? dev.name;
         if (target.devs.has(newName)) return kerr('EEXIST');
-        this.moveDevice(dev, target);
+        this.moveDevice(dev, target, newName);
         net = target;
       }
     }
@@ -252,10 +252,13 @@ export class NetlinkImpl implements Netlink {
   }
 
   /** dev_change_net_namespace. */
-  private moveDevice(dev: NetDevice, target: Net): void {
+  private moveDevice(dev: NetDevice, target: Net, newName: string): void {
     const from = dev.net;
     if (dev.master) bridgeDelPort(dev);
     from.detach(dev);
+    // dev_change_net_namespace takes the new name with it (IFLA_IFNAME in the same request).
+    for (const a of dev.inDev.addrs) if (a.label === dev.name) a.label = newName;
+    dev.name = newName;
     const keep = target.byIndex.has(dev.ifindex) ? undefined : dev.ifindex;
     dev.ifindex = target.allocIfindex(keep);
     target.attach(dev);
@@ -273,7 +276,8 @@ export class NetlinkImpl implements Netlink {
   linkDel(name: string): KResult<void> {
     const dev = this.net.devByName(name);
     if (!dev) return kerr('ENODEV');
-    if (dev.kind === 'loopback') return kerr('EOPNOTSUPP');
+    // Neither the loopback device nor a physical NIC can be deleted ("Operation not supported").
+    if (dev.kind === 'loopback' || dev.kind === 'ether') return kerr('EOPNOTSUPP');
     this.unregister(dev);
     if (dev.peer) {
       const peer = dev.peer;

@@ -88,4 +88,17 @@ export interface World {
    * background (nc -l with -w or -q). Optional: apps fall back to acting when next looked at.
    */
   after?(ms: number, fn: () => void): { cancel(): void };
+  /**
+   * Cable two hosts together (the underlay): creates a physical-NIC-like link (kind 'ether') named
+   * `a.dev` on host `a` and `b.dev` on host `b` (in their root namespaces unless netns is given),
+   * down and without addresses, as a freshly booted machine's NICs are. EEXIST if a name is taken,
+   * ENOENT for an unknown host or namespace.
+   */
+  connect?(a: WireEnd, b: WireEnd, opts?: { mtu?: number }): KResult<void>;
+}
+
+export interface WireEnd {
+  host: string;
+  dev: string;
+  netns?: string;
 }

@@ -11,6 +11,9 @@ import { Net } from '../kernel/netns.js';
 import { NetlinkImpl, type NetlinkDeps } from '../kernel/netlink.js';
 import { createSockets } from '../kernel/sockets/index.js';
 
+/** Internal name for "the root namespace" when a device must move back there. */
+const ROOT_ALIAS = '\u0000root';
+
 export class HostImpl implements Host {
   readonly root: Net;
   /** Named namespaces in creation order. */
@@ -27,7 +30,7 @@ export class HostImpl implements Host {
     this.root = new Net(undefined, ref, env);
     this.deps = {
       randomMac: () => randomMac(env),
-      netnsByName: (n) => this.named.get(n),
+      netnsByName: (n) => (n === ROOT_ALIAS ? this.root : this.named.get(n)),
       ensureNsid: (from, to) => ensureNsid(from, to),
       nsidOf: (from, to) => from.nsids.get(to),
     };
@@ -72,13 +75,21 @@ export class HostImpl implements Host {
   netnsDel(name: string): KResult<void> {
     const net = this.named.get(name);
     if (!net) return kerr('ENOENT');
-    this.named.delete(name);
-    // cleanup_net: virtual devices die with the namespace, taking their veth peers along.
-    for (const dev of [...net.byIndex.values()]) {
-      if (dev.kind === 'loopback') continue;
-      const nl = this.netlink(name);
-      if (nl.ok) nl.value.linkDel(dev.name);
+    const nl = this.netlink(name);
+    if (nl.ok) {
+      // cleanup_net: virtual devices die with the namespace (taking veth peers along); physical
+      // NICs fall back to the root namespace (default_device_exit), renamed "devN" on a clash.
+      for (const dev of [...net.byIndex.values()]) {
+        if (dev.kind === 'loopback' || !net.byIndex.has(dev.ifindex)) continue;
+        if (dev.kind === 'ether') {
+          const clash = this.root.devs.has(dev.name);
+          nl.value.linkSet(dev.name, { netns: ROOT_ALIAS, ...(clash ? { name: `dev${dev.ifindex}` } : {}) });
+          continue;
+        }
+        nl.value.linkDel(dev.name);
+      }
     }
+    this.named.delete(name);
     for (const other of [this.root, ...this.named.values()]) other.nsids.delete(net);
     return kok(undefined);
   }

@@ -89,3 +89,45 @@ describe('world', () => {
     expect(nl(h, 'a').neighList().find((n) => n.dst === '10.0.0.9')?.state).toBe('FAILED');
   });
 });
+
+describe('underlay', () => {
+  it('connect() cables two hosts; the NICs come up like physical ones and carry traffic', () => {
+    const w = createWorld({ seed: 9 });
+    const n1 = w.addHost('node1');
+    const n2 = w.addHost('node2');
+    expect(w.connect!({ host: 'node1', dev: 'eth0' }, { host: 'node2', dev: 'eth0' }).ok).toBe(true);
+    expect(w.connect!({ host: 'node1', dev: 'eth0' }, { host: 'node2', dev: 'eth1' })).toMatchObject({ ok: false, error: { errno: 'EEXIST' } });
+    expect(w.connect!({ host: 'nope', dev: 'eth0' }, { host: 'node2', dev: 'eth1' })).toMatchObject({ ok: false, error: { errno: 'ENOENT' } });
+    const a = nl(n1);
+    const b = nl(n2);
+    expect(a.linkGet('eth0')).toMatchObject({ ifindex: 2, kind: 'ether', operstate: 'DOWN', qdisc: 'noop' });
+    expect(a.linkGet('eth0')?.link).toBeUndefined();
+    a.addrAdd({ dev: 'eth0', local: '192.168.0.1', prefixLen: 24 });
+    b.addrAdd({ dev: 'eth0', local: '192.168.0.2', prefixLen: 24 });
+    a.linkSet('eth0', { up: true });
+    expect(a.linkGet('eth0')).toMatchObject({ flags: ['NO-CARRIER', 'BROADCAST', 'MULTICAST', 'UP'], operstate: 'DOWN' });
+    b.linkSet('eth0', { up: true });
+    expect(a.linkGet('eth0')).toMatchObject({ flags: ['BROADCAST', 'MULTICAST', 'UP', 'LOWER_UP'], operstate: 'UP', qdisc: 'pfifo_fast' });
+    const p = socks(n1).ping();
+    p.connect('192.168.0.2');
+    let replies = 0;
+    p.onReply(() => replies++);
+    p.send(1, 56);
+    w.runFor(10);
+    expect(replies).toBe(1);
+    // A physical NIC cannot be deleted.
+    expect(a.linkDel('eth0')).toMatchObject({ ok: false, error: { errno: 'EOPNOTSUPP' } });
+  });
+
+  it('a NIC moved into a namespace returns to the root namespace when that namespace is deleted', () => {
+    const w = createWorld({ seed: 9 });
+    const h = w.addHost('node1');
+    w.addHost('node2');
+    w.connect!({ host: 'node1', dev: 'eth1' }, { host: 'node2', dev: 'eth0' });
+    h.netnsAdd('x');
+    expect(nl(h).linkSet('eth1', { netns: 'x' }).ok).toBe(true);
+    expect(nl(h).linkGet('eth1')).toBeUndefined();
+    h.netnsDel('x');
+    expect(nl(h).linkGet('eth1')).toMatchObject({ kind: 'ether' });
+  });
+});

@@ -2,11 +2,12 @@
  * The world: hosts on one virtual clock driven by the event engine, with seeded randomness and the
  * trace and frame taps that cost nothing while nobody listens.
  */
-import type { FrameEvent, Host, TraceEvent, World } from './api.js';
+import type { FrameEvent, Host, TraceEvent, WireEnd, World } from './api.js';
+import { kerr, kok, type KResult } from '../kernel/errno.js';
 import type { KernelEnv } from '../kernel/env.js';
 import { Engine } from './engine.js';
 import { createRng } from './rng.js';
-import { HostImpl } from './host.js';
+import { HostImpl, randomMac } from './host.js';
 
 export interface WorldInternals {
   engine: Engine;
@@ -88,6 +89,24 @@ export function createWorld(opts: { seed: number }): World & WorldInternals {
       };
     },
     random: () => rng.next(),
+    after: (ms: number, fn: () => void) => engine.after(ms, () => fn()),
+    connect(a: WireEnd, b: WireEnd, o?: { mtu?: number }): KResult<void> {
+      const ha = hosts.get(a.host);
+      const hb = hosts.get(b.host);
+      if (!ha || !hb) return kerr('ENOENT');
+      const na = ha.ns(a.netns);
+      const nb = hb.ns(b.netns);
+      if (!na || !nb) return kerr('ENOENT');
+      if (!/^[^/:\s]{1,15}$/.test(a.dev) || !/^[^/:\s]{1,15}$/.test(b.dev)) return kerr('EINVAL');
+      if (na.devs.has(a.dev) || nb.devs.has(b.dev) || (na === nb && a.dev === b.dev)) return kerr('EEXIST');
+      if (o?.mtu !== undefined && (o.mtu < 68 || o.mtu > 65535)) return kerr('EINVAL');
+      const da = na.createDevice(a.dev, 'ether', randomMac(na.env));
+      const db = nb.createDevice(b.dev, 'ether', randomMac(nb.env));
+      da.peer = db;
+      db.peer = da;
+      if (o?.mtu !== undefined) da.mtu = db.mtu = o.mtu;
+      return kok(undefined);
+    },
   };
   return world;
 }
