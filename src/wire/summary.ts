@@ -19,6 +19,8 @@ import {
 } from './tcp.js';
 import { UDP_HLEN } from './udp.js';
 import { IANA_VXLAN_UDP_PORT, LINUX_VXLAN_UDP_PORT, VXLAN_HLEN } from './vxlan.js';
+import { summarizeDns } from './dns_summary.js';
+import { DNS_PORT } from './dns.js';
 
 const u16 = (b: Uint8Array, i: number) => (b[i]! << 8) | b[i + 1]!;
 const u32 = (b: Uint8Array, i: number) => ((b[i]! << 24) | (b[i + 1]! << 16) | (b[i + 2]! << 8) | b[i + 3]!) >>> 0;
@@ -167,6 +169,7 @@ function summarizeUdp(src: string, dst: string, u: Uint8Array): string {
     // tcpdump decodes 8472 as Cisco OTV (same header shape: flags, 24-bit instance id).
     return `${head} OTV, flags [${body[0]! & 0x08 ? 'I' : '.'}] (0x${hex2(body[0]!)}), overlay 0, instance ${u32(body, 4) >>> 8} ${innerFrame(body.subarray(VXLAN_HLEN))}`;
   }
+  if (sport === DNS_PORT || dport === DNS_PORT) return `${head} ${summarizeDns(body)}`;
   return `${head} UDP, length ${ulen - UDP_HLEN}`;
 }
 

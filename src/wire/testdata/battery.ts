@@ -13,6 +13,7 @@ import {
 import { encodeIpv4, type Ipv4Repr, IPPROTO_ICMP, IPPROTO_IPIP, IPPROTO_TCP, IPPROTO_UDP } from '../ipv4.js';
 import { encodeTcp, tcpFlags, type TcpRepr } from '../tcp.js';
 import { encodeUdp } from '../udp.js';
+import { DNS_CLASS_IN, DNS_RCODE_NXDOMAIN, DNS_TYPE_A, DNS_TYPE_AAAA, DNS_TYPE_CNAME, DNS_TYPE_OPT, DNS_TYPE_PTR, DNS_TYPE_SOA, DNS_TYPE_SRV, DNS_TYPE_TXT, encodeDns, type DnsMessage } from '../dns.js';
 import { encodeVxlan, IANA_VXLAN_UDP_PORT, LINUX_VXLAN_UDP_PORT } from '../vxlan.js';
 
 const ip = (s: string) => parseIpv4(s)!;
@@ -77,6 +78,32 @@ export function battery(): { name: string; frame: Uint8Array }[] {
   add('vxlan 4789', eth(udpPacket('192.168.1.10', 51234, '192.168.1.11', IANA_VXLAN_UDP_PORT, encodeVxlan({ vni: 4096 }, inner))));
   add('vxlan 8472', eth(udpPacket('192.168.1.10', 51234, '192.168.1.11', LINUX_VXLAN_UDP_PORT, encodeVxlan({ vni: 1 }, encodeEthernet({ dst: POD_B, src: POD_A, ethertype: ETHERTYPE_IPV4 }, ping('10.244.1.5', '10.244.2.7'))))));
   add('ipip', eth(encodeIpv4(ipv4('192.168.1.10', '192.168.1.11', IPPROTO_IPIP, { df: false }), ping('10.244.1.5', '10.244.2.7'))));
+
+  // Cluster DNS: queries from a pod to the kube-dns service and CoreDNS's answers.
+  const hdr = { opcode: 0, aa: false, tc: false, rd: true, ra: false, ad: false, cd: false, rcode: 0, answers: [], authorities: [], additionals: [] };
+  const dns = (name: string, m: Partial<DnsMessage>, fromServer = false) =>
+    add(name, eth(fromServer
+      ? udpPacket('10.96.0.10', 53, '10.244.1.5', 45001, encodeDns({ ...hdr, id: 0, qr: true, questions: [], ...m }))
+      : udpPacket('10.244.1.5', 45001, '10.96.0.10', 53, encodeDns({ ...hdr, id: 0, qr: false, questions: [], ...m }))));
+  const svc = 'kubernetes.default.svc.cluster.local';
+  dns('dns query A', { id: 4660, questions: [{ name: svc, type: DNS_TYPE_A, class: DNS_CLASS_IN }] });
+  dns('dns query AAAA edns', { id: 4661, questions: [{ name: svc, type: DNS_TYPE_AAAA, class: DNS_CLASS_IN }], additionals: [{ name: '', class: 1232, ttl: 0, data: { type: DNS_TYPE_OPT, raw: new Uint8Array(0) } }] });
+  dns('dns answer A', { id: 4660, aa: true, ra: true, questions: [{ name: svc, type: DNS_TYPE_A, class: DNS_CLASS_IN }], answers: [{ name: svc, class: DNS_CLASS_IN, ttl: 5, data: { type: DNS_TYPE_A, address: ip('10.96.0.1') } }] }, true);
+  dns('dns answer cname+a', { id: 7, ra: true, questions: [{ name: 'www.example.com', type: DNS_TYPE_A, class: DNS_CLASS_IN }], answers: [
+    { name: 'www.example.com', class: DNS_CLASS_IN, ttl: 30, data: { type: DNS_TYPE_CNAME, target: 'web.example.com' } },
+    { name: 'web.example.com', class: DNS_CLASS_IN, ttl: 30, data: { type: DNS_TYPE_A, address: ip('93.184.216.34') } },
+  ] }, true);
+  dns('dns nxdomain', { id: 8, aa: true, rcode: DNS_RCODE_NXDOMAIN, questions: [{ name: 'nope.default.svc.cluster.local', type: DNS_TYPE_A, class: DNS_CLASS_IN }], authorities: [
+    { name: 'cluster.local', class: DNS_CLASS_IN, ttl: 30, data: { type: DNS_TYPE_SOA, raw: new Uint8Array(22) } },
+  ] }, true);
+  dns('dns srv', { id: 9, aa: true, ra: true, questions: [{ name: '_https._tcp.kubernetes.default.svc.cluster.local', type: DNS_TYPE_SRV, class: DNS_CLASS_IN }], answers: [
+    { name: '_https._tcp.kubernetes.default.svc.cluster.local', class: DNS_CLASS_IN, ttl: 5, data: { type: DNS_TYPE_SRV, priority: 0, weight: 100, port: 443, target: svc } },
+  ] }, true);
+  dns('dns ptr aaaa txt', { id: 10, ra: true, questions: [{ name: '1.0.96.10.in-addr.arpa', type: DNS_TYPE_PTR, class: DNS_CLASS_IN }], answers: [
+    { name: '1.0.96.10.in-addr.arpa', class: DNS_CLASS_IN, ttl: 5, data: { type: DNS_TYPE_PTR, target: svc } },
+    { name: svc, class: DNS_CLASS_IN, ttl: 5, data: { type: DNS_TYPE_AAAA, address: Uint8Array.from([0xfd, 0, 0x10, 0x96, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]) } },
+    { name: svc, class: DNS_CLASS_IN, ttl: 5, data: { type: DNS_TYPE_TXT, strings: [new TextEncoder().encode('v=1'), new TextEncoder().encode('podnet')] } },
+  ] }, true);
 
   // Fragments of a big UDP datagram: the first shows UDP, later ones only the protocol.
   const big = new Uint8Array(3000).fill(0x61);
