@@ -75,7 +75,19 @@ describe.skipIf(!NS)('runOnLinux on an isolated host', () => {
     expect(existsSync(join(dir, 'out.txt'))).toBe(false);
   });
 
-  test('names do not collide between runs or with the machine: two labs both create red', async () => {
+  test('exit and set -e end the lab with their status; a syntax error is a step with bash\'s message', async () => {
+    const a = await runOnLinux(splitLab('echo a\nexit 3\necho b'), { labDir: '/' });
+    expect(a.steps.map((s) => [s.line, s.exitCode, s.stdout, s.stderr])).toEqual([[1, 0, 'a\n', ''], [2, 3, '', '']]);
+    const b = await runOnLinux(splitLab('set -e\nfalse\necho b'), { labDir: '/' });
+    expect(b.steps.map((s) => [s.line, s.exitCode])).toEqual([[1, 0], [2, 1]]);
+    const c = await runOnLinux(splitLab('echo a\necho )\necho b'), { labDir: '/', file: 'x.lab' });
+    expect(c.steps.map((s) => [s.line, s.exitCode, s.stderr])).toEqual([
+      [1, 0, ''],
+      [2, 2, "x.lab: line 2: syntax error near unexpected token `)'\nx.lab: line 2: `echo )'\n"],
+    ]);
+  });
+
+  test('two runs at once can both create red: each has its own /run/netns', async () => {
     const lab = splitLab('ip netns add red\nip netns list');
     const [a, b] = await Promise.all([runOnLinux(lab, { labDir: '/' }), runOnLinux(lab, { labDir: '/' })]);
     for (const r of [a, b]) expect(r.steps.map((s) => [s.exitCode, s.stdout])).toEqual([[0, ''], [0, 'red\n']]);

@@ -188,10 +188,11 @@ export function runOnLinux(commands: LogicalCommand[], opts: LinuxOptions): Prom
       timedOut = true;
       killAll();
     }, timeoutMs);
-    const finish = (spawnError?: string) => {
+    const finish = (spawnError?: string, status: number | null = null) => {
       clearTimeout(timer);
       killAll();
-      const steps = collect(commands, dir, timedOut).map((st) => ({
+      const shellStderr = relabel(stderr, script, opts.file ?? 'lab', wrapped.lines);
+      const steps = collect(commands, dir, timedOut, status, shellStderr).map((st) => ({
         ...st,
         stderr: relabel(st.stderr, script, opts.file ?? 'lab', wrapped.lines),
       }));
@@ -202,22 +203,32 @@ export function runOnLinux(commands: LogicalCommand[], opts: LinuxOptions): Prom
       resolve(run);
     };
     child.on('error', (e) => finish(`unshare: ${e.message}`));
-    child.on('close', () => finish());
+    child.on('close', (code) => finish(undefined, code));
   });
 }
 
-function collect(commands: LogicalCommand[], dir: string, timedOut: boolean): Step[] {
+/**
+ * Reads the numbered files back. A command that started but left no status ended the shell: `exit`,
+ * `set -e`, or the time budget; one that never started after the shell stopped with its own error
+ * on stderr is where bash refused the script (a syntax error), and gets that error and status.
+ */
+function collect(commands: LogicalCommand[], dir: string, timedOut: boolean, status: number | null, shellStderr: string): Step[] {
   const steps: Step[] = [];
   const read = (f: string) => (existsSync(f) ? readFileSync(f, 'utf8') : undefined);
   for (let i = 0; i < commands.length; i++) {
     const c = commands[i]!;
     const rc = read(join(dir, `${i}.rc`));
     const stdout = read(join(dir, `${i}.out`));
-    if (stdout === undefined) break; // never started
+    if (stdout === undefined) {
+      if (!timedOut && status !== null && status !== 0 && shellStderr !== '')
+        steps.push({ line: c.line, command: c.command, exitCode: status, stdout: '', stderr: shellStderr });
+      break;
+    }
     const stderr = read(join(dir, `${i}.err`)) ?? '';
     if (rc === undefined) {
-      // Started but never finished: the budget ran out (or the host died) while it ran.
-      steps.push({ line: c.line, command: c.command, exitCode: TIMED_OUT, stdout, stderr: stderr + (timedOut ? '(timed out)\n' : '(killed)\n') });
+      if (timedOut) steps.push({ line: c.line, command: c.command, exitCode: TIMED_OUT, stdout, stderr: stderr + '(timed out)\n' });
+      else if (status !== null) steps.push({ line: c.line, command: c.command, exitCode: status, stdout, stderr });
+      else steps.push({ line: c.line, command: c.command, exitCode: TIMED_OUT, stdout, stderr: stderr + '(killed)\n' });
       break;
     }
     steps.push({ line: c.line, command: c.command, exitCode: Number(rc.trim()), stdout, stderr });
