@@ -34,6 +34,16 @@ describe('PcapWriter / readPcap', () => {
     expect(r.value.records.map((x) => x.t)).toEqual([0.5, 10.5, 20.5]);
     expect(r.value.records.map((x) => Buffer.from(x.bytes).toString('hex'))).toEqual([F.arpRequest, F.tcpSyn, F.vxlanPingRequest]);
   });
+  it('keeps the bytes as they were when added, even if the frame is rewritten later', async () => {
+    const w = new PcapWriter();
+    const ng = new PcapngWriter();
+    const f = hex(F.pingRequest);
+    w.add(0, f);
+    ng.add({ t: 0, host: 'h', netns: 'n', dev: 'd', direction: 'out', bytes: f });
+    const before = [w.toBuffer().toString('hex'), ng.toBuffer().toString('hex')];
+    f[22] = 1; // TTL rewritten in place, as a forwarding hop does
+    expect([w.toBuffer().toString('hex'), ng.toBuffer().toString('hex')]).toEqual(before);
+  });
   it('cuts frames at the snaplen but keeps the original length', async () => {
     const w = new PcapWriter(64);
     w.add(0, hex(F.pingRequest));

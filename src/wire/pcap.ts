@@ -50,7 +50,8 @@ export class PcapWriter {
     r.writeUInt32LE(usec, 4);
     r.writeUInt32LE(incl, 8);
     r.writeUInt32LE(frame.length, 12);
-    this.chunks.push(r, Buffer.from(frame.buffer, frame.byteOffset, incl));
+    // A copy: the packet path rewrites frames in place (TTL, NAT), and a capture must keep what was seen.
+    this.chunks.push(r, Buffer.from(frame.subarray(0, incl)));
     this.count++;
   }
 
