@@ -34,21 +34,23 @@ export function kernelErrorText(e: KernelError): { text: string; exit: number } 
 
 const OP_NAME: Partial<Record<ParsedCommand['command'], string>> = { A: 'RULE_APPEND', I: 'RULE_INSERT', R: 'RULE_REPLACE' };
 
+/** A kernel refusal as iptables words it; EINVAL on a rule names the nft operation that failed. */
+function fail(r: { ok: boolean; error?: KernelError }, p: ParsedCommand): KernelError | undefined {
+  if (r.ok) return undefined;
+  const e = r.error!;
+  if (e.errno === 'EINVAL' && OP_NAME[p.command]) {
+    return { ...e, extack: `${OP_NAME[p.command]} failed (Invalid argument): rule in chain ${p.chain}` };
+  }
+  return e;
+}
+
 /** Applies one parsed modifying command to a table; returns a kernel error as iptables words it. */
 export function applyCommand(table: NfTable, p: ParsedCommand): KernelError | undefined {
   const chain = p.chain!;
-  const fail = (r: { ok: boolean; error?: KernelError }): KernelError | undefined => {
-    if (r.ok) return undefined;
-    const e = r.error!;
-    if (e.errno === 'EINVAL' && OP_NAME[p.command]) {
-      return { ...e, extack: `${OP_NAME[p.command]} failed (Invalid argument): rule in chain ${chain}` };
-    }
-    return e;
-  };
   switch (p.command) {
     case 'A':
       for (const r of p.rules) {
-        const e = fail(table.append(chain, r));
+        const e = fail(table.append(chain, r), p);
         if (e) return e;
       }
       return undefined;
@@ -56,39 +58,39 @@ export function applyCommand(table: NfTable, p: ParsedCommand): KernelError | un
       // Each expanded rule goes in at the same position, so they end up in reverse order.
       const pos = p.ruleNum ?? 1;
       for (const r of p.rules) {
-        const e = fail(table.insert(chain, pos, r));
+        const e = fail(table.insert(chain, pos, r), p);
         if (e) return e;
       }
       return undefined;
     }
     case 'R':
       if (p.rules.length !== 1) return { kind: 'kernel', errno: 'EINVAL', message: 'Invalid argument', extack: '-R requires a single rule' };
-      return fail(table.replace(chain, p.ruleNum!, p.rules[0]!));
+      return fail(table.replace(chain, p.ruleNum!, p.rules[0]!), p);
     case 'D':
-      if (p.ruleNum !== undefined && p.rules.length === 0) return fail(table.delete(chain, p.ruleNum));
+      if (p.ruleNum !== undefined && p.rules.length === 0) return fail(table.delete(chain, p.ruleNum), p);
       for (const r of p.rules) {
-        const e = fail(table.delete(chain, r));
+        const e = fail(table.delete(chain, r), p);
         if (e) return e;
       }
       return undefined;
     case 'C':
       for (const r of p.rules) {
-        const e = fail(table.check(chain, r));
+        const e = fail(table.check(chain, r), p);
         if (e) return e;
       }
       return undefined;
     case 'N':
-      return fail(table.newChain(chain));
+      return fail(table.newChain(chain), p);
     case 'X':
-      return fail(table.deleteChain(p.chain));
+      return fail(table.deleteChain(p.chain), p);
     case 'F':
-      return fail(table.flush(p.chain));
+      return fail(table.flush(p.chain), p);
     case 'Z':
-      return fail(table.zero(p.chain, p.ruleNum));
+      return fail(table.zero(p.chain, p.ruleNum), p);
     case 'P':
-      return fail(table.setPolicy(chain, p.policy!));
+      return fail(table.setPolicy(chain, p.policy!), p);
     case 'E':
-      return fail(table.renameChain(chain, p.newName!));
+      return fail(table.renameChain(chain, p.newName!), p);
     default:
       return undefined;
   }

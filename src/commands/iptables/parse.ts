@@ -561,11 +561,13 @@ function protoOnlyIp(proto: number, inv: boolean): IpSpec {
 }
 
 const sharedMatches = new Map<string, Match>();
+function rangeKey(x?: { lo: number; hi: number; inv: boolean }): string {
+  return x ? `${x.lo}:${x.hi}:${x.inv ? 1 : 0}` : '';
+}
 function internMatch(m: Match): Match {
   let k: string | undefined;
   if ((m.name === 'tcp' || m.name === 'udp' || m.name === 'sctp') && !('tcpFlags' in m && m.tcpFlags)) {
-    const r = (x?: { lo: number; hi: number; inv: boolean }): string => (x ? `${x.lo}:${x.hi}:${x.inv ? 1 : 0}` : '');
-    k = `${m.name}|${r(m.sport)}|${r(m.dport)}`;
+    k = `${m.name}|${rangeKey(m.sport)}|${rangeKey(m.dport)}`;
   } else if (m.name === 'statistic' && m.mode === 'random') k = `stat|${m.probability}|${m.inv ? 1 : 0}`;
   else if (m.name === 'mark') k = `mark|${m.mark}|${m.mask}|${m.inv ? 1 : 0}`;
   if (k === undefined) return m;

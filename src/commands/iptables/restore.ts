@@ -10,7 +10,7 @@ import { prepareIndexes } from '../../kernel/netfilter/traverse.js';
 import { readPath } from '../text/io.js';
 import { result, type Command, type ExecContext, type ExecResult } from '../types.js';
 import { applyCommand } from './iptables.js';
-import { parseIptables } from './parse.js';
+import { parseIptables, type ParsedCommand } from './parse.js';
 import { VERSION } from './save.js';
 
 const PROG = 'iptables-restore';
@@ -30,9 +30,16 @@ export interface RestoreOptions {
 export function splitRestoreLine(line: string): string[] {
   // Fast path: most lines have no quotes at all.
   if (!line.includes('"')) {
-    const words = line.split(/[ \t\r]+/);
-    if (words.length > 0 && words[0] === '') words.shift();
-    if (words.length > 0 && words[words.length - 1] === '') words.pop();
+    const words: string[] = [];
+    let start = -1;
+    for (let i = 0; i < line.length; i++) {
+      const c = line.charCodeAt(i);
+      if (c === 0x20 || c === 0x09 || c === 0x0d) {
+        if (start >= 0) words.push(line.slice(start, i));
+        start = -1;
+      } else if (start < 0) start = i;
+    }
+    if (start >= 0) words.push(line.slice(start));
     return words;
   }
   const out: string[] = [];
@@ -85,6 +92,11 @@ const lineFail = (line: number, msg?: string): Failure =>
   msg?.includes(' failed (')
     ? { exit: 4, stderr: `${PROG} ${VERSION}: \nline ${line}: ${msg}\n` }
     : { exit: 1, stderr: `${PROG}: line ${line} failed${msg ? ': ' + msg : ''}\n` };
+
+function missingJump(table: NfTable, p: ParsedCommand): string | undefined {
+  for (const r of p.rules) if (r.target?.name === 'jump' && !table.chain(r.target.chain)) return r.target.chain;
+  return undefined;
+}
 
 /**
  * Restores `text` into `rs`. Each block is applied to a scratch copy of its table as it is read and
@@ -167,19 +179,17 @@ export function restore(text: string, rs: Ruleset, opts: RestoreOptions): Failur
     if (atCommit) continue;
     const p = parsed.value;
     if (counters && opts.counters) for (const r of p.rules) r.counters = { ...counters };
-    const missing = p.rules.find((r) => r.target?.name === 'jump' && !table.chain(r.target.chain));
-    if (missing && missing.target?.name === 'jump') {
-      const chain = missing.target.chain;
-      atCommit = (commitLine) => paramFail(`Chain '${chain}' does not exist`, commitLine);
-      continue;
-    }
     // In a restored table the built-in chains exist only once used, so -X of one finds nothing.
     if (p.command === 'X' && p.chain !== undefined && table.chain(p.chain)?.builtin) {
       atCommit = () => lineFail(here, ERR_NO_CHAIN);
       continue;
     }
     const e = applyCommand(table, p);
-    if (e) atCommit = () => lineFail(here, e.extack ?? e.message);
+    if (e) {
+      // A jump to a chain that does not exist (yet) is nft_prepare's error, reported at COMMIT.
+      const missing = e.errno === 'ENOENT' && table.chain(p.chain ?? '') ? missingJump(table, p) : undefined;
+      atCommit = missing !== undefined ? (commitLine) => paramFail(`Chain '${missing}' does not exist`, commitLine) : () => lineFail(here, e.extack ?? e.message);
+    }
   }
   if (cur !== undefined) return { exit: 1, stderr: `${PROG}: COMMIT expected at line ${lineNo + 1}\n` };
   return undefined;

@@ -42,6 +42,12 @@ export class NfChain {
   }
 }
 
+const OK: KResult<void> = kok(undefined);
+
+function allowedAt(table: TableName, hook: Hook | undefined, tables: TableName[], hooks: Hook[] | undefined): boolean {
+  return tables.includes(table) && (hook === undefined || hooks === undefined || hooks.includes(hook));
+}
+
 /**
  * Rule validation the kernel does in xt_check_match()/xt_check_target(): protocol requirements of
  * matches, table and hook restrictions of targets. EINVAL, which iptables reports as
@@ -59,23 +65,21 @@ function checkTarget(table: TableName, chain: NfChain, rule: Rule): KResult<void
     }
   }
   const t = rule.target;
-  if (!t) return kok(undefined);
-  const allowed = (tables: TableName[], hooks: Hook[] | undefined): boolean =>
-    tables.includes(table) && (hook === undefined || hooks === undefined || hooks.includes(hook));
+  if (!t) return OK;
   let ok = true;
   switch (t.name) {
     case 'DNAT':
-      ok = allowed(['nat'], ['PREROUTING', 'OUTPUT']);
+      ok = allowedAt(table, hook, ['nat'], ['PREROUTING', 'OUTPUT']);
       break;
     case 'SNAT':
-      ok = allowed(['nat'], ['POSTROUTING', 'INPUT']);
+      ok = allowedAt(table, hook, ['nat'], ['POSTROUTING', 'INPUT']);
       break;
     case 'MASQUERADE':
-      ok = allowed(['nat'], ['POSTROUTING']);
+      ok = allowedAt(table, hook, ['nat'], ['POSTROUTING']);
       break;
     case 'NOTRACK':
     case 'CT':
-      ok = allowed(['raw'], undefined);
+      ok = allowedAt(table, hook, ['raw'], undefined);
       break;
     case 'REJECT':
       // ipt_REJECT registers for LOCAL_IN, FORWARD and LOCAL_OUT only; tcp-reset needs "-p tcp"
@@ -86,7 +90,7 @@ function checkTarget(table: TableName, chain: NfChain, rule: Rule): KResult<void
     default:
       break;
   }
-  return ok ? kok(undefined) : kerr('EINVAL', 'Invalid argument');
+  return ok ? OK : kerr('EINVAL', 'Invalid argument');
 }
 
 export class NfTable {
@@ -132,7 +136,7 @@ export class NfTable {
 
   private getChain(name: string): KResult<NfChain> {
     const c = this.chains.get(name);
-    return c ? kok(c) : kerr('ENOENT', ERR_NO_CHAIN);
+    return c ? { ok: true, value: c } : kerr('ENOENT', ERR_NO_CHAIN);
   }
 
   private validate(chain: NfChain, rule: Rule): KResult<void> {
@@ -149,7 +153,7 @@ export class NfTable {
     c.value.rules.push(rule);
     c.value.changed();
     this.exists = true;
-    return kok(undefined);
+    return OK;
   }
 
   /** pos is 1-based as `iptables -I CHAIN pos`; pos = rules+1 appends. */
