@@ -9,4 +9,5 @@ export interface BridgeCtx {
   stats: number;
   oneline: boolean;
   json: boolean;
+  pretty: boolean;
 }

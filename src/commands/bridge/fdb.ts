@@ -197,7 +197,7 @@ function fdbShow(ctx: BridgeCtx, argv: string[]): number {
     .fdbList({ ...(filterDev !== undefined ? { dev: filterDev } : {}), ...(br !== undefined ? { br } : {}) })
     .filter((f) => (filterDev === undefined || f.dev === filterDev) && (!dynamicOnly || f.state !== 'permanent') && (!stateFilter || stateFilter.includes(f.state)));
   if (ctx.json) {
-    o.out(jsonLine(list.map((f) => fdbJson(f, filterDev === undefined))));
+    o.out(jsonLine(list.map((f) => fdbJson(f, filterDev === undefined)), ctx.pretty));
     return 0;
   }
   for (const f of list) o.out(renderFdb(f, filterDev === undefined));

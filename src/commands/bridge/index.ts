@@ -35,6 +35,7 @@ function run(argv: string[], exec: Parameters<Command>[1], o: Out): number {
   let stats = 0;
   let oneline = false;
   let json = false;
+  let pretty = false;
   let i = 0;
   const usage = (): number => help({ out: o } as BridgeCtx, []);
   while (i < argv.length) {
@@ -79,7 +80,7 @@ function run(argv: string[], exec: Parameters<Command>[1], o: Out): number {
     } else if (matches(opt, '-json')) {
       json = true;
     } else if (matches(opt, '-pretty')) {
-      return unsupported(o, 'bridge -pretty');
+      pretty = true;
     } else if (matches(opt, '-batch')) {
       return unsupported(o, 'bridge -batch');
     } else {
@@ -103,7 +104,7 @@ function run(argv: string[], exec: Parameters<Command>[1], o: Out): number {
     o.err(`Cannot open network namespace "${netns ?? ''}": No such file or directory\n`);
     return 255;
   }
-  return entry[1]({ out: o, nl: nl.value, details, stats, oneline, json }, rest.slice(1));
+  return entry[1]({ out: o, nl: nl.value, details, stats, oneline, json, pretty }, rest.slice(1));
 }
 
 export const bridge: Command = (argv, ctx): ExecResult => {

@@ -73,7 +73,7 @@ function show(ctx: BridgeCtx, argv: string[]): number {
   const all = ctx.nl.linkList();
   const ports = all.filter((l) => l.brport && (dev === undefined || l.name === dev)).map((l) => asBridgeSees(l, all));
   if (ctx.json) {
-    o.out(jsonLine(ports.map(bridgeLinkJson)));
+    o.out(jsonLine(ports.map(bridgeLinkJson), ctx.pretty));
     return 0;
   }
   for (const l of ports) o.out(renderBridgeLink(l, ctx.details, nl));

@@ -374,7 +374,7 @@ export function listAddrOrLink(ctx: IpCtx, argv: string[], mode: { doLink: boole
       }
       return j;
     });
-    o.out(jsonLine(arr));
+    o.out(jsonLine(arr, ctx.opts.pretty));
     return 0;
   }
   const nl = opts.oneline ? '\\' : '\n';

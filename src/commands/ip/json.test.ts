@@ -89,3 +89,29 @@ describe('-j output matches iproute2', () => {
     expect(t.run('ip -n red -j route get 192.168.15.1')).toBe(`${real['route get local']}\n`);
   });
 });
+
+describe('-p pretty JSON uses json_writer layout', () => {
+  it('ip -j -p link show lo', () => {
+    const t = setup();
+    expect(t.run('ip -n red -j -p link show lo')).toBe(
+      '[ {\n' +
+        '        "ifindex": 1,\n' +
+        '        "ifname": "lo",\n' +
+        '        "flags": [ "LOOPBACK" ],\n' +
+        '        "mtu": 65536,\n' +
+        '        "qdisc": "noop",\n' +
+        '        "operstate": "DOWN",\n' +
+        '        "linkmode": "DEFAULT",\n' +
+        '        "group": "default",\n' +
+        '        "txqlen": 1000,\n' +
+        '        "link_type": "loopback",\n' +
+        '        "address": "00:00:00:00:00:00",\n' +
+        '        "broadcast": "00:00:00:00:00:00"\n' +
+        '    } ]\n',
+    );
+  });
+  it('compact output is unchanged and empty arrays print as []', () => {
+    const t = setup();
+    expect(t.run('ip -n red -j neigh show dev v1')).toBe('[]\n');
+  });
+});

@@ -4,6 +4,7 @@
  */
 import type { LinkFlag, LinkInfo } from '../../kernel/api.js';
 import type { IpOptions } from './context.js';
+import { jsonw } from './jsonw.js';
 
 /** print_link_flags() prints IFF_* bits in this fixed order whatever order the kernel hands them in. */
 const FLAG_ORDER: LinkFlag[] = ['NO-CARRIER', 'LOOPBACK', 'BROADCAST', 'POINTOPOINT', 'MULTICAST', 'NOARP', 'PROMISC', 'UP', 'LOWER_UP', 'M-DOWN'];
@@ -187,7 +188,7 @@ export function linkBriefJson(l: LinkInfo, withLinkLayer: boolean): Record<strin
   return j;
 }
 
-/** iproute2's json_writer output without -p: one compact line. */
-export function jsonLine(v: unknown): string {
-  return `${JSON.stringify(v)}\n`;
+/** The whole answer of a -j command, compact or (-p) pretty, as json_writer prints it. */
+export function jsonLine(v: unknown, pretty = false): string {
+  return jsonw(v, pretty);
 }

@@ -204,6 +204,7 @@ function showOrFlush(ctx: IpCtx, argv: string[], flush: boolean): number {
           ...(n.proxy ? { proxy: null } : {}),
           ...(n.state !== 'NONE' ? { state: [n.state] } : {}),
         })),
+        ctx.opts.pretty,
       ),
     );
     return 0;

@@ -19,7 +19,7 @@ function list(ctx: IpCtx): number {
   // Host.netnsList() already yields /run/netns in readdir() order (newest first on tmpfs).
   const entries = ctx.exec.host.netnsList();
   if (ctx.opts.json) {
-    ctx.out.out(jsonLine(entries.map((e) => (e.id !== undefined ? { name: e.name, id: e.id } : { name: e.name }))));
+    ctx.out.out(jsonLine(entries.map((e) => (e.id !== undefined ? { name: e.name, id: e.id } : { name: e.name })), ctx.opts.pretty));
     return 0;
   }
   for (const e of entries) ctx.out.out(e.id !== undefined ? `${e.name} (id: ${e.id})\n` : `${e.name}\n`);
@@ -42,7 +42,7 @@ export function doNetns(ctx: IpCtx, argv: string[]): number {
     // RTM_GETNSID dump of the root namespace: the ids it assigned, in id order.
     const ids = ctx.exec.host.netnsList().filter((e) => e.id !== undefined).sort((a, b) => a.id! - b.id!);
     if (ctx.opts.json) {
-      o.out(jsonLine(ids.map((e) => ({ nsid: e.id, name: e.name }))));
+      o.out(jsonLine(ids.map((e) => ({ nsid: e.id, name: e.name })), ctx.opts.pretty));
       return 0;
     }
     for (const e of ids) o.out(`nsid ${e.id} (iproute2 netns name: ${e.name})\n`);

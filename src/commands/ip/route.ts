@@ -447,7 +447,7 @@ function listRoutes(ctx: IpCtx, argv: string[], flush: boolean): number {
     return 0;
   }
   if (ctx.opts.json) {
-    o.out(jsonLine(routes.map((r) => routeJson(r, f, ctx.opts.details))));
+    o.out(jsonLine(routes.map((r) => routeJson(r, f, ctx.opts.details)), ctx.opts.pretty));
     return 0;
   }
   const nl = ctx.opts.oneline ? '\\' : '\n';
@@ -552,7 +552,7 @@ function routeGet(ctx: IpCtx, argv: string[]): number {
     j.cache = g.cacheFlags ?? [];
     if (g.mtu) j.metrics = [{ mtu: g.mtu }];
     if (g.iif) j.iif = g.iif;
-    o.out(jsonLine([j]));
+    o.out(jsonLine([j], ctx.opts.pretty));
     return 0;
   }
   o.out(renderRouteGet(r.value, { ...(from ? { from } : {}) }, ctx.opts.oneline ? '\\' : '\n'));

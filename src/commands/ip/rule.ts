@@ -193,7 +193,7 @@ function ruleList(ctx: IpCtx, argv: string[]): number {
   if (typeof keep === 'number') return keep;
   const rules = ctx.nl.ruleList().filter(keep);
   if (ctx.opts.json) {
-    ctx.out.out(jsonLine(rules.map(ruleJson)));
+    ctx.out.out(jsonLine(rules.map(ruleJson), ctx.opts.pretty));
     return 0;
   }
   for (const r of rules) ctx.out.out(renderRule(r));
