@@ -50,6 +50,14 @@ describe('PcapWriter / readPcap', () => {
     const r = await readPcap(w.toBuffer());
     expect(r.ok && [r.value.records[0]!.bytes.length, r.value.records[0]!.origLen]).toEqual([64, 98]);
   });
+  it('names pcapng and nanosecond pcap instead of calling them garbage', async () => {
+    const ng = await readPcap(new PcapngWriter().toBuffer(), 'x.pcapng');
+    expect(!ng.ok && ng.error.message).toMatch(/is pcapng/);
+    const nsec = new PcapWriter().toBuffer();
+    nsec.writeUInt32LE(0xa1b23c4d, 0);
+    const r = await readPcap(nsec, 'x.pcap');
+    expect(!r.ok && r.error.message).toMatch(/nanosecond/);
+  });
   it('reports garbage, empty and truncated files as parse errors', async () => {
     const w = new PcapWriter();
     w.add(0, hex(F.pingRequest));

@@ -64,6 +64,19 @@ export class PcapWriter {
   }
 }
 
+const PCAPNG_SHB_MAGIC = 0x0a0d0d0a;
+const PCAP_MAGIC_NSEC = 0xa1b23c4d;
+
+/** Formats a user may well hand us that pcap-parser cannot read, named so they know what to do. */
+function unsupportedFormat(buf: Uint8Array): string | undefined {
+  if (buf.length < 4) return undefined;
+  const be = ((buf[0]! << 24) | (buf[1]! << 16) | (buf[2]! << 8) | buf[3]!) >>> 0;
+  const le = ((buf[3]! << 24) | (buf[2]! << 16) | (buf[1]! << 8) | buf[0]!) >>> 0;
+  if (be === PCAPNG_SHB_MAGIC) return 'is pcapng, only classic pcap is read (convert with `editcap -F pcap IN OUT`)';
+  if (be === PCAP_MAGIC_NSEC || le === PCAP_MAGIC_NSEC) return 'has nanosecond timestamps, only microsecond pcap is read (convert with `editcap -F pcap IN OUT`)';
+  return undefined;
+}
+
 export interface PcapRecord {
   /** Capture time in ms (from the file's seconds and microseconds). */
   t: number;
@@ -83,6 +96,8 @@ export interface PcapFile {
  * pcap, or ends inside a record, is a 'parse' error naming `name`.
  */
 export function readPcap(buf: Uint8Array, name = 'capture'): Promise<Result<PcapFile>> {
+  const unsupported = unsupportedFormat(buf);
+  if (unsupported) return Promise.resolve(err(podnetError('parse', `${name}: ${unsupported}`, { file: name })));
   return new Promise((resolve) => {
     const records: PcapRecord[] = [];
     let header: GlobalHeader | undefined;
