@@ -114,7 +114,7 @@ function list(rs: Ruleset, p: ParsedCommand): ExecResult {
 
 /** Runs iptables against a Ruleset directly (tests, and `ip netns exec` through the Command). */
 export function runIptables(args: string[], rs: Ruleset): ExecResult {
-  const parsed = parseIptables(args, { chainExists: (t, c) => rs.table(t).chain(c) !== undefined });
+  const parsed = parseIptables(args, { chainExists: (t, c) => rs.table(t).chain(c) !== undefined, setExists: (n) => rs.ipsets.has(n) });
   if (!parsed.ok) return result(parsed.error.exit, '', paramErrorText(parsed.error));
   const p = parsed.value;
   switch (p.command) {

@@ -32,6 +32,8 @@ export interface ParsedCommand {
 /** Lets the parser ask what the kernel knows: does this chain exist (for "-j CHAIN"). */
 export interface ParseEnv {
   chainExists(table: TableName, chain: string): boolean;
+  /** Does an ipset of this name exist (for -m set); absent = no sets exist. */
+  setExists?(name: string): boolean;
 }
 
 const CMD_LONG: Record<string, CommandLetter> = {
@@ -136,7 +138,9 @@ class Parser {
   constructor(
     public argv: string[],
     readonly env: ParseEnv,
-  ) {}
+  ) {
+    if (env.setExists) this.ctx.setExists = env.setExists;
+  }
 
   next(): string | undefined {
     return this.argv[this.i++];

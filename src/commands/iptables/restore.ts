@@ -110,7 +110,7 @@ export function restore(text: string, rs: Ruleset, opts: RestoreOptions): Failur
   /** The first failure the COMMIT of the current block will report. */
   let atCommit: ((commitLine: number) => Failure) | undefined;
   let lineNo = 0;
-  const env = { chainExists: (): boolean => true };
+  const env = { chainExists: (): boolean => true, setExists: (n: string): boolean => rs.ipsets.has(n) };
   let pos = 0;
   const len = text.length;
   while (pos < len) {

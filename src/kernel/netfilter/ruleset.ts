@@ -304,6 +304,11 @@ export class NfTable {
 
 export class Ruleset {
   private readonly tablesByName: Record<TableName, NfTable>;
+  /**
+   * Names of the ipsets that exist in this namespace: `-m set --match-set NAME` is refused unless
+   * NAME is here, as the kernel refuses an unknown set. The ipset command will own this.
+   */
+  readonly ipsets = new Set<string>();
 
   constructor() {
     this.tablesByName = { raw: new NfTable('raw'), mangle: new NfTable('mangle'), filter: new NfTable('filter'), nat: new NfTable('nat') };

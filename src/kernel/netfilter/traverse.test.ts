@@ -146,3 +146,16 @@ describe('traverse', () => {
     );
   });
 });
+
+describe('-m set', () => {
+  it('is refused until the set exists, then parses, prints and asks the ipset hook', () => {
+    const r = new Ruleset();
+    expect(runIptables(['-A', 'INPUT', '-m', 'set', '--match-set', 'KUBE-CLUSTER-IP', 'dst,dst', '-j', 'ACCEPT'], r).stderr).toContain("Set KUBE-CLUSTER-IP doesn't exist.");
+    r.ipsets.add('KUBE-CLUSTER-IP');
+    expect(runIptables(['-A', 'INPUT', '-m', 'set', '!', '--match-set', 'KUBE-CLUSTER-IP', 'dst,dst', '-j', 'DROP'], r).exitCode).toBe(0);
+    expect(runIptables(['-S', 'INPUT'], r).stdout).toBe('-P INPUT ACCEPT\n-A INPUT -m set ! --match-set KUBE-CLUSTER-IP dst,dst -j DROP\n');
+    const member = traverse(r, 'INPUT', pkt(), { rng: never, ipsetTest: () => true });
+    expect(member.verdict.verdict).toBe('ACCEPT');
+    expect(traverse(r, 'INPUT', pkt(), { rng: never }).verdict.verdict).toBe('DROP');
+  });
+});
