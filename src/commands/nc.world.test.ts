@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { runLab, type LabStep } from './shell/lab.js';
 import { lookupCommand } from './registry.js';
+import { createWorld } from '../world/world.js';
 
 const SETUP = `ip netns add a
 ip netns add b
@@ -178,5 +179,38 @@ ip netns exec a nc -zv 10.0.0.2 9003`);
     const steps = lab(`ip netns exec b iptables -A INPUT -p tcp --dport 9000 -j DROP
 ip netns exec a nc -zv -w 2 10.0.0.2 9000`);
     expect(steps[1]).toEqual(['ip netns exec a nc -zv -w 2 10.0.0.2 9000', '', 'nc: connect to 10.0.0.2 port 9000 (tcp) timed out: Operation now in progress\n', 1]);
+  });
+});
+
+describe('background jobs with app timers (a World that offers after(), as world/api.ts now allows)', () => {
+  const timedWorld = () => {
+    const w = createWorld({ seed: 1 });
+    return { ...w, after: (ms: number, fn: () => void) => w.engine.after(ms, () => fn()) };
+  };
+  const run = (lines: string) =>
+    runLab(SETUP + lines.trim() + '\n', { file: 'nc.lab', cwd: '/tmp', lookup: lookupCommand, world: timedWorld() })
+      .steps.slice(SETUP_STEPS)
+      .map((s: LabStep) => [s.command, s.stdout, s.stderr, s.exitCode]);
+
+  it('a UDP listener with -w 1 exits after a quiet second, so a later probe is refused (real: same)', () => {
+    expect(
+      run(`ip netns exec b nc -lu -w 1 5000 &
+sleep 0.3
+echo one | ip netns exec a nc -u -q 0 10.0.0.2 5000
+sleep 1.5
+ip netns exec a nc -zuv 10.0.0.2 5000`),
+    ).toEqual([
+      ['ip netns exec b nc -lu -w 1 5000 &', 'one\n', '', 0],
+      ['sleep 0.3', '', '', 0],
+      ['echo one | ip netns exec a nc -u -q 0 10.0.0.2 5000', '', '', 0],
+      ['sleep 1.5', '', '', 0],
+      ['ip netns exec a nc -zuv 10.0.0.2 5000', '', '', 1],
+    ]);
+  });
+
+  it('a background ping keeps going while later lines run', () => {
+    const steps = run(`ip netns exec a ping -c 3 10.0.0.2 &
+sleep 5`);
+    expect(steps[0]![1]).toMatch(/^PING 10\.0\.0\.2 \(10\.0\.0\.2\) 56\(84\) bytes of data\.\n(64 bytes from 10\.0\.0\.2: icmp_seq=\d ttl=64 time=[\d.]+ ms\n){3}\n--- 10\.0\.0\.2 ping statistics ---\n3 packets transmitted, 3 received, 0% packet loss, time 2000ms\n/);
   });
 });
