@@ -339,3 +339,12 @@ describe('missing FIB tables', () => {
     expect(t.run('-n red route show table 100')).toEqual({ exitCode: 0, stdout: '', stderr: '' });
   });
 });
+
+describe('ip link add ... netns', () => {
+  it('creates then moves the device', () => {
+    const t = red();
+    expect(t.run('-n red link add v9 netns blue type veth peer name v10').exitCode).toBe(0);
+    expect(t.nl.calls.map((c) => c.op)).toEqual(['linkAdd', 'linkSet']);
+    expect(t.nl.calls[1]!.args).toEqual(['v9', { netns: 'blue' }]);
+  });
+});

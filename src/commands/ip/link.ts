@@ -317,9 +317,17 @@ function linkAdd(ctx: IpCtx, argv: string[]): number {
       o.err('Error: Unknown device type.\n');
       return 2;
   }
-  if (r.netns !== undefined) return unsupported(o, 'ip link add ... netns (create, then ip link set DEV netns NS)');
   const res = ctx.nl.linkAdd(req);
   if (!res.ok) return kfail(o, res.error);
+  if (r.netns !== undefined) {
+    // IFLA_NET_NS_FD on creation puts the new device straight into NS; podnet creates it here and
+    // moves it, undoing the creation if the move is refused so the outcome stays all-or-nothing.
+    const moved = ctx.nl.linkSet(name, { netns: r.netns });
+    if (!moved.ok) {
+      ctx.nl.linkDel(name);
+      return kfail(o, moved.error);
+    }
+  }
   return 0;
 }
 
