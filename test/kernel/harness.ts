@@ -70,13 +70,15 @@ export async function runLabText(
 }
 
 export function replayCommand(file: string): string {
-  const m = /^random-(\d+)\.lab$/.exec(file);
-  return m ? `npx tsx test/kernel/replay.ts --random ${m[1]}` : `npx tsx test/kernel/replay.ts ${file}`;
+  const m = /^(random|random-path)-(\d+)\.lab$/.exec(file);
+  return m ? `npx tsx test/kernel/replay.ts --${m[1]} ${m[2]}` : `npx tsx test/kernel/replay.ts ${file}`;
 }
 
-/** Generated labs are named after their seed, so a report says how to get the same lab back. */
-export function randomLabName(seed: number): string {
-  return `random-${seed}.lab`;
+export type RandomFamily = 'random' | 'random-path';
+
+/** Generated labs are named after their family and seed, so a report says how to get the same lab back. */
+export function randomLabName(seed: number, family: RandomFamily = 'random'): string {
+  return `${family}-${seed}.lab`;
 }
 
 /** The failure message: every disagreement, then how to see it again side by side. */

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, describe, test } from 'vitest';
 import { findScenarios, randomLabName, report, runLabText, runScenario, type ScenarioResult } from './harness.js';
 import { namespacesUnavailable } from './linux.js';
-import { generateLab } from './random.js';
+import { generateLab, generatePathLab } from './random.js';
 import { emptyMeta, sum, summaryLine, type KernelMeta } from './stats.js';
 
 const SKIPPED = 'skipped: no network namespaces';
@@ -60,21 +60,27 @@ if (unavailable !== undefined) {
         judge(r, { ...r.tally, scenarios: 1, randomSeeds: 0, pending: pending ? 1 : 0 }, ctx);
       }, 180_000);
     }
-    for (const seed of SEEDS) {
-      const file = randomLabName(seed);
-      test(file, async (ctx) => {
-        const text = generateLab(seed);
-        const labDir = mkdtempSync(join(tmpdir(), 'podnet-random-'));
-        const r = await runLabText(text, { file, labDir });
-        rmSync(labDir, { recursive: true, force: true });
-        try {
-          judge(r, { ...r.tally, scenarios: 0, randomSeeds: 1, pending: 0 }, ctx);
-        } catch (e) {
-          // The lab exists nowhere else: show it, so the report alone is enough to reproduce.
-          if (e instanceof Error) e.message = e.stack = `${e.message}--- ${file} ---\n${text}`;
-          throw e;
-        }
-      }, 180_000);
+    const families = [
+      ['random', generateLab],
+      ['random-path', generatePathLab],
+    ] as const;
+    for (const [family, generate] of families) {
+      for (const seed of SEEDS) {
+        const file = randomLabName(seed, family);
+        test(file, async (ctx) => {
+          const text = generate(seed);
+          const labDir = mkdtempSync(join(tmpdir(), 'podnet-random-'));
+          const r = await runLabText(text, { file, labDir });
+          rmSync(labDir, { recursive: true, force: true });
+          try {
+            judge(r, { ...r.tally, scenarios: 0, randomSeeds: 1, pending: 0 }, ctx);
+          } catch (e) {
+            // The lab exists nowhere else: show it, so the report alone is enough to reproduce.
+            if (e instanceof Error) e.message = e.stack = `${e.message}--- ${file} ---\n${text}`;
+            throw e;
+          }
+        }, 180_000);
+      }
     }
   });
 }

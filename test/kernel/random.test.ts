@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { generateLab, prng } from './random.js';
+import { generateLab, generatePathLab, prng } from './random.js';
 import { splitLab } from './split.js';
 
 test('prng is a pure function of its seed', () => {
@@ -24,5 +24,15 @@ test('the random part never changes link state and pings stay within budget', ()
     expect(afterSetup.filter((c) => c.includes('ping')).length).toBeLessThanOrEqual(2);
     // Neighbour dumps come in kernel hash order, so every one must be sorted.
     expect(afterSetup.filter((c) => c.startsWith('ip neigh show') && !c.endsWith('| sort'))).toEqual([]);
+  }
+});
+
+test('the data-path family: deterministic per seed, few pings, only present or off-link targets', () => {
+  expect(generatePathLab(3)).toBe(generatePathLab(3));
+  expect(new Set([1, 2, 3, 4, 5, 6].map((s) => generatePathLab(s))).size).toBe(6);
+  for (let seed = 1; seed <= 200; seed++) {
+    const pings = splitLab(generatePathLab(seed)).map((c) => c.command).filter((c) => c.includes(' ping '));
+    expect(pings.length).toBe(4);
+    for (const p of pings) expect(p).toMatch(/ (10\.0\.[123]\.[12]|10\.0\.2\.[12]|10\.9\.1\.1)$/);
   }
 });

@@ -101,3 +101,76 @@ export function generateLab(seed: number, opts: RandomLabOptions = {}): string {
   lines.push('ip -4 route show table all', 'ip -4 addr', 'ip rule', 'ip neigh show nud permanent | sort');
   return lines.join('\n') + '\n';
 }
+
+/**
+ * The data-path family: a chain h1 - r1 - r2 - h2 over three /24s with random forwarding, MTUs,
+ * reject routes and missing return routes, then a few pings with random TTL, size and DF.
+ * Targets are only addresses that exist or lie off every link: an absent on-link host would make
+ * the run wait on ARP timers, and its late ICMP error would race the next ping.
+ */
+const PATH_SETUP = `ip netns add h1
+ip netns add r1
+ip netns add r2
+ip netns add h2
+ip link add h1-r1 type veth peer name r1-h1
+ip link add r1-r2 type veth peer name r2-r1
+ip link add r2-h2 type veth peer name h2-r2
+ip link set h1-r1 netns h1
+ip link set r1-h1 netns r1
+ip link set r1-r2 netns r1
+ip link set r2-r1 netns r2
+ip link set r2-h2 netns r2
+ip link set h2-r2 netns h2
+ip -n h1 addr add 10.0.1.2/24 dev h1-r1
+ip -n r1 addr add 10.0.1.1/24 dev r1-h1
+ip -n r1 addr add 10.0.2.1/24 dev r1-r2
+ip -n r2 addr add 10.0.2.2/24 dev r2-r1
+ip -n r2 addr add 10.0.3.1/24 dev r2-h2
+ip -n h2 addr add 10.0.3.2/24 dev h2-r2
+ip -n h1 link set h1-r1 up
+ip -n r1 link set r1-h1 up
+ip -n r1 link set r1-r2 up
+ip -n r2 link set r2-r1 up
+ip -n r2 link set r2-h2 up
+ip -n h2 link set h2-r2 up
+ip -n h1 route add default via 10.0.1.1
+ip -n h2 route add default via 10.0.3.1`;
+
+export function generatePathLab(seed: number, opts: { pings?: number } = {}): string {
+  const r = prng(seed ^ 0x5eed);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
+  const chance = (p: number) => r() < p;
+  const lines = [`# Random data-path lab, seed ${seed}: npx tsx test/kernel/replay.ts --random-path ${seed}`, PATH_SETUP];
+
+  // Routing between the routers: usually complete, sometimes one direction missing.
+  if (chance(0.85)) lines.push('ip -n r1 route add 10.0.3.0/24 via 10.0.2.2');
+  if (chance(0.85)) lines.push('ip -n r2 route add 10.0.1.0/24 via 10.0.2.1');
+  if (chance(0.3)) lines.push(`ip -n r${pick([1, 2])} route add default via 10.0.2.${pick([1, 2])}`);
+  for (const rt of ['r1', 'r2']) {
+    if (chance(0.8)) lines.push(`ip netns exec ${rt} sysctl -w net.ipv4.ip_forward=1`);
+    if (chance(0.3)) lines.push(`ip -n ${rt} route add ${pick(['unreachable', 'prohibit', 'blackhole'])} ${pick(['10.9.0.0/16', '10.0.3.2/32', '10.0.1.2/32'])}`);
+  }
+  // MTU on one link, both ends, so fragments and "frag needed" come from a router.
+  if (chance(0.5)) {
+    const mtu = pick([576, 1000, 1280]);
+    const [a, b] = pick([
+      ['r1 r1-r2', 'r2 r2-r1'],
+      ['r2 r2-h2', 'h2 h2-r2'],
+    ] as const);
+    lines.push(`ip -n ${a.split(' ')[0]} link set ${a.split(' ')[1]} mtu ${mtu}`, `ip -n ${b.split(' ')[0]} link set ${b.split(' ')[1]} mtu ${mtu}`);
+  }
+  lines.push('# Carrier and operstate changes reach routes asynchronously (linkwatch): let them settle.', 'sleep 1');
+
+  const targets = ['10.0.1.1', '10.0.2.1', '10.0.2.2', '10.0.3.1', '10.0.3.2', '10.9.1.1'];
+  // Linux rate-limits ICMP errors per peer (a burst of about six): stay under it.
+  const n = opts.pings ?? 4;
+  for (let i = 0; i < n; i++) {
+    const from = chance(0.75) ? 'h1' : 'h2';
+    const args = ['-c 1', '-W 1'];
+    if (chance(0.3)) args.push(`-t ${pick([1, 2, 3])}`);
+    if (chance(0.35)) args.push(`-M ${pick(['do', 'dont'])}`, `-s ${pick([600, 1000, 1400])}`);
+    lines.push(`ip netns exec ${from} ping ${args.join(' ')} ${pick(targets)}`);
+  }
+  lines.push('ip -n h1 route get 10.0.3.2', 'ip -n r1 route', 'ip -n r2 route');
+  return lines.join('\n') + '\n';
+}
