@@ -52,6 +52,7 @@ const SYSCTL_KERNEL: Record<number, string> = {
 const BRIDGE_KERNEL: Record<number, string> = {};
 
 const LABS: [string, string, Record<number, string>][] = [
+  ['vxlan.lab', 'vxlan-lab.json', {}],
   ['bridge.lab', 'bridge-lab.json', BRIDGE_KERNEL],
   ['sysctl.lab', 'sysctl-lab.json', SYSCTL_KERNEL],
   ['iproute2-errors.lab', 'iproute2-errors-lab.json', ERRORS_KERNEL],
