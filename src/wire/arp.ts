@@ -10,15 +10,15 @@ export const ARPOP_REQUEST = 1;
 export const ARPOP_REPLY = 2;
 const IPV4_ALEN = 4;
 
-const ARP_HTYPE_OFFSET = 0;
-const ARP_PTYPE_OFFSET = 2;
-const ARP_HLEN_OFFSET = 4;
-const ARP_PLEN_OFFSET = 5;
-const ARP_OP_OFFSET = 6;
-const ARP_SHA_OFFSET = 8;
-const ARP_SPA_OFFSET = ARP_SHA_OFFSET + MAC_LEN;
-const ARP_THA_OFFSET = ARP_SPA_OFFSET + IPV4_ALEN;
-const ARP_TPA_OFFSET = ARP_THA_OFFSET + MAC_LEN;
+export const ARP_HTYPE_OFFSET = 0;
+export const ARP_PTYPE_OFFSET = 2;
+export const ARP_HLEN_OFFSET = 4;
+export const ARP_PLEN_OFFSET = 5;
+export const ARP_OP_OFFSET = 6;
+export const ARP_SHA_OFFSET = 8;
+export const ARP_SPA_OFFSET = ARP_SHA_OFFSET + MAC_LEN;
+export const ARP_THA_OFFSET = ARP_SPA_OFFSET + IPV4_ALEN;
+export const ARP_TPA_OFFSET = ARP_THA_OFFSET + MAC_LEN;
 /** Length of an Ethernet/IPv4 ARP packet (tcpdump prints it as "length 28"). */
 export const ARP_LEN = ARP_TPA_OFFSET + IPV4_ALEN;
 

@@ -12,7 +12,7 @@ export const ETH_SRC_OFFSET = ETH_DST_OFFSET + MAC_LEN;
 export const ETH_TYPE_OFFSET = ETH_SRC_OFFSET + MAC_LEN;
 /** 802.1Q: the tag control information follows the TPID that sits where the EtherType would. */
 const VLAN_TCI_OFFSET = ETH_TYPE_OFFSET + 2;
-const VLAN_INNER_TYPE_OFFSET = VLAN_TCI_OFFSET + 2;
+export const VLAN_INNER_TYPE_OFFSET = VLAN_TCI_OFFSET + 2;
 const VLAN_VID_MASK = 0x0fff;
 const VLAN_PCP_SHIFT = 13;
 

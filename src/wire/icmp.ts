@@ -48,15 +48,15 @@ export const ICMP_REDIR_NETTOS = 2;
 export const ICMP_REDIR_HOSTTOS = 3;
 
 export const ICMP_HLEN = 8;
-const ICMP_TYPE_OFFSET = 0;
-const ICMP_CODE_OFFSET = 1;
-const ICMP_CSUM_OFFSET = 2;
-const ICMP_ID_OFFSET = 4;
-const ICMP_SEQ_OFFSET = 6;
+export const ICMP_TYPE_OFFSET = 0;
+export const ICMP_CODE_OFFSET = 1;
+export const ICMP_CSUM_OFFSET = 2;
+export const ICMP_ID_OFFSET = 4;
+export const ICMP_SEQ_OFFSET = 6;
 /** Frag-needed puts the MTU in the low 16 bits of the second word (RFC 1191 section 4). */
-const ICMP_MTU_OFFSET = 6;
-const ICMP_GATEWAY_OFFSET = 4;
-const ICMP_REST_OFFSET = 4;
+export const ICMP_MTU_OFFSET = 6;
+export const ICMP_GATEWAY_OFFSET = 4;
+export const ICMP_REST_OFFSET = 4;
 
 /** RFC 1812 4.3.2.3 / icmp_send(): an ICMP error datagram is at most 576 bytes. */
 export const ICMP_ERROR_MAX_DATAGRAM = 576;

@@ -8,16 +8,16 @@ import { IPPROTO_TCP } from './ipv4.js';
 
 export const TCP_HLEN = 20;
 export const TCP_MAX_HLEN = 60;
-const TCP_SPORT_OFFSET = 0;
-const TCP_DPORT_OFFSET = 2;
-const TCP_SEQ_OFFSET = 4;
-const TCP_ACK_OFFSET = 8;
-const TCP_DOFF_OFFSET = 12;
-const TCP_FLAGS_OFFSET = 13;
-const TCP_WINDOW_OFFSET = 14;
-const TCP_CSUM_OFFSET = 16;
-const TCP_URG_OFFSET = 18;
-const TCP_DOFF_SHIFT = 4;
+export const TCP_SPORT_OFFSET = 0;
+export const TCP_DPORT_OFFSET = 2;
+export const TCP_SEQ_OFFSET = 4;
+export const TCP_ACK_OFFSET = 8;
+export const TCP_DOFF_OFFSET = 12;
+export const TCP_FLAGS_OFFSET = 13;
+export const TCP_WINDOW_OFFSET = 14;
+export const TCP_CSUM_OFFSET = 16;
+export const TCP_URG_OFFSET = 18;
+export const TCP_DOFF_SHIFT = 4;
 const TCP_MIN_DOFF = 5;
 
 export const TCP_FLAG_FIN = 0x01;

@@ -7,10 +7,10 @@ import { type WireError, wireError } from './error.js';
 import { IPPROTO_UDP } from './ipv4.js';
 
 export const UDP_HLEN = 8;
-const UDP_SPORT_OFFSET = 0;
-const UDP_DPORT_OFFSET = 2;
-const UDP_LEN_OFFSET = 4;
-const UDP_CSUM_OFFSET = 6;
+export const UDP_SPORT_OFFSET = 0;
+export const UDP_DPORT_OFFSET = 2;
+export const UDP_LEN_OFFSET = 4;
+export const UDP_CSUM_OFFSET = 6;
 /** RFC 768: a computed checksum of zero is sent as all ones, because zero means "no checksum". */
 const CSUM_MANGLED_0 = 0xffff;
 

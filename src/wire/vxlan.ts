@@ -12,9 +12,9 @@ export const LINUX_VXLAN_UDP_PORT = 8472;
 /** The "I" flag: the VNI field is valid (VXLAN_HF_VNI). Linux drops frames without it. */
 export const VXLAN_FLAG_VNI = 0x08;
 export const VXLAN_VNI_MAX = 0xffffff;
-const VXLAN_FLAGS_OFFSET = 0;
-const VXLAN_VNI_OFFSET = 4;
-const VXLAN_VNI_SHIFT = 8;
+export const VXLAN_FLAGS_OFFSET = 0;
+export const VXLAN_VNI_OFFSET = 4;
+export const VXLAN_VNI_SHIFT = 8;
 
 export interface VxlanRepr {
   vni: number;
