@@ -89,6 +89,8 @@ export interface PingOptions {
   quiet: boolean;
   numeric: boolean;
   broadcast: boolean;
+  audible: boolean;
+  outstanding: boolean;
   pmtudisc?: 'do' | 'dont' | 'want';
   device?: string;
   sourceAddr?: string;
@@ -108,13 +110,11 @@ const UNSUPPORTED: Record<string, string> = {
   N: 'IPv6 node information queries',
   R: 'record route',
   T: 'IP timestamps',
-  a: 'audible ping',
   A: 'adaptive ping',
   D: 'wall-clock timestamps',
   f: 'flood ping',
   l: 'preload',
   m: 'packet marks',
-  O: 'outstanding-reply reports',
   r: 'SO_DONTROUTE',
   v: 'verbose output',
 };
@@ -123,7 +123,7 @@ export function parsePingArgs(argv: readonly string[]): PingParse {
   const prog = argv[0] ?? 'ping';
   const fail = (code: number, stderr: string, stdout = ''): PingParse => ({ ok: false, exit: result(code, stdout, stderr) });
   const g = getopt(argv, OPTSTRING);
-  const o: PingOptions = { count: 0, deadlineS: 0, lingerMs: 10000, intervalMs: 1000, datalen: 56, quiet: false, numeric: false, broadcast: false, targets: [], argv: argv.slice(1) };
+  const o: PingOptions = { count: 0, deadlineS: 0, lingerMs: 10000, intervalMs: 1000, datalen: 56, quiet: false, numeric: false, broadcast: false, audible: false, outstanding: false, targets: [], argv: argv.slice(1) };
   let family: 4 | 6 | undefined;
   let warnings = '';
   // Options act in command-line order; a bad option stops parsing where getopt met it.
@@ -152,6 +152,12 @@ export function parsePingArgs(argv: readonly string[]): PingParse {
         break;
       case 'b':
         o.broadcast = true;
+        break;
+      case 'a':
+        o.audible = true;
+        break;
+      case 'O':
+        o.outstanding = true;
         break;
       case 'c': {
         const v = num(1n, LONG_MAX);
@@ -363,6 +369,8 @@ function runPingCommand(prog: string, o: PingOptions, warnings: string, ctx: Exe
       quiet: o.quiet,
       broadcastPings: o.broadcast,
       multicast,
+      audible: o.audible,
+      outstanding: o.outstanding,
     },
     {
       send: (seq, size) => (connected.ok ? sock.send(seq, size) : connected),

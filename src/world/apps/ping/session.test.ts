@@ -188,3 +188,14 @@ describe('ping session timing and counters', () => {
     expect(r.out).toContain('1 packets transmitted, 0 received, 100% packet loss, time 0ms');
   });
 });
+
+describe('ping -a and -O (real captures)', () => {
+  it('-a rings after each reply line', () => {
+    expect(run(cfg({ count: 1, audible: true }), echo(0.032)).out).toContain('64 bytes from 10.0.0.2: icmp_seq=1 ttl=64 time=0.032 ms\x07\n');
+  });
+  it('-O reports each unanswered probe as the next goes out, even with -q', () => {
+    const want = 'no answer yet for icmp_seq=1\nno answer yet for icmp_seq=2\n\n--- 10.0.0.2 ping statistics ---\n3 packets transmitted, 0 received, 100% packet loss, time 2000ms\n\n';
+    expect(run(cfg({ count: 3, lingerMs: 1000, outstanding: true }), silent).out).toBe(want);
+    expect(run(cfg({ deadlineS: 3, quiet: true, outstanding: true }), silent).out).toBe(want);
+  });
+});

@@ -34,6 +34,10 @@ export interface PingConfig {
   broadcastPings: boolean;
   /** -b or a multicast destination: duplicates are not marked. */
   multicast: boolean;
+  /** -a: a bell after each reply line. */
+  audible?: boolean;
+  /** -O: report the previous probe as unanswered when the next one goes out (even with -q). */
+  outstanding?: boolean;
 }
 
 export interface PingIo {
@@ -151,7 +155,7 @@ export class PingSession {
       this.rcvd.add(seq);
     }
     if (!this.cfg.quiet) {
-      this.stdout += replyLine({
+      const line = replyLine({
         icmpLen: r.bytes + 8,
         from: this.io.showAddr(r.from),
         seq,
@@ -162,6 +166,8 @@ export class PingSession {
         multicast: this.cfg.multicast,
         differentAddress: !this.cfg.broadcastPings && !this.cfg.multicast && r.from !== this.cfg.dst,
       });
+      // The bell is written after the line but before its newline; a truncated reply never gets there.
+      this.stdout += this.cfg.audible && !line.endsWith(' (truncated)\n') ? `${line.slice(0, -1)}\x07\n` : line;
     }
     this.woken = true;
   }
@@ -194,6 +200,9 @@ export class PingSession {
       if (elapsed < intervalMs - EPS) return intervalMs - elapsed;
     }
     this.lastSendAt = now;
+    if (this.cfg.outstanding && this.ntransmitted > 0 && !this.rcvd.has(u16(this.ntransmitted))) {
+      this.stdout += `no answer yet for icmp_seq=${u16(this.ntransmitted)}\n`;
+    }
     const seq = u16(this.ntransmitted + 1);
     this.rcvd.delete(seq);
     this.sentAt.set(seq, now);
