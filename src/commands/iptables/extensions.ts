@@ -143,7 +143,14 @@ const multiport: Extension<Match> = {
     if (!proto || ctx.invProto || ctx.proto === 0) {
       return { msg: "multiport needs `-p tcp', `-p udp', `-p udplite', `-p sctp' or `-p dccp'", exit: 2 };
     }
-    if (s.m) return { msg: 'multiport can only have one option', exit: 2 };
+    const canon = (o: string): string => (o === 'sports' || o === 'source-ports' ? 'source-ports' : o === 'dports' || o === 'destination-ports' ? 'destination-ports' : 'ports');
+    if (s.m) {
+      // xtables_option_parse names the pair in option-table order: source-ports, destination-ports, ports.
+      const order = ['source-ports', 'destination-ports', 'ports'];
+      const prev = s.m.name === 'multiport' ? (s.m.dir === 'src' ? 'source-ports' : s.m.dir === 'dst' ? 'destination-ports' : 'ports') : 'ports';
+      const [a, b] = [prev, canon(opt)].sort((x, y) => order.indexOf(x) - order.indexOf(y));
+      return { msg: `multiport: option "--${a}" cannot be used together with "--${b}".\n`, exit: 2 };
+    }
     const ports: { lo: number; hi: number }[] = [];
     let slots = 0;
     for (const item of args[0]!.split(',')) {
@@ -171,7 +178,7 @@ const mark: Extension<Match> = {
     const s = st as { m?: Match };
     if (s.m) return onlyOnce('mark', 'mark');
     const v = parseMarkMask(args[0]!);
-    if (!v) return badInt('mark', 'mark');
+    if (!v) return /^(0[xX][0-9a-fA-F]+|[0-9]+)[^0-9a-fA-FxX]/.test(args[0]!) && !/^[0-9a-fA-Fx]+\/[0-9a-fA-Fx]+$/.test(args[0]!) ? { msg: 'mark: trailing garbage after value for option "--mark".\n', exit: 2 } : badInt('mark', 'mark');
     s.m = { name: 'mark', mark: (v.value & v.mask) >>> 0, mask: v.mask, inv };
     return undefined;
   },
@@ -537,7 +544,11 @@ const markTarget: Extension<Target> = {
   init: () => ({}),
   parse(st, opt, args) {
     const s = st as { opt?: string; v?: { value: number; mask: number } };
-    if (s.opt) return { msg: `MARK: option "--${s.opt}" cannot be used together with "--${opt}".\n`, exit: 2 };
+    if (s.opt) {
+      const order = ['set-xmark', 'set-mark', 'and-mark', 'or-mark', 'xor-mark'];
+      const [a, b] = [s.opt, opt].sort((x, y) => order.indexOf(x) - order.indexOf(y));
+      return { msg: `MARK: option "--${a}" cannot be used together with "--${b}".\n`, exit: 2 };
+    }
     const v = markOp(opt, args[0]!);
     if (!v) return badInt('MARK', opt);
     s.opt = opt;
@@ -596,8 +607,8 @@ const log: Extension<Target> = {
   parse(st, opt, args) {
     const s = st as { prefix?: string; level?: number; flags: number };
     if (opt === 'log-prefix') {
-      if (args[0]!.length > 29) return { msg: 'Maximum prefix length 29 for --log-prefix', exit: 2 };
-      s.prefix = args[0]!;
+      // The kernel keeps 29 characters of the prefix; iptables silently cuts the rest.
+      s.prefix = args[0]!.slice(0, 29);
     } else if (opt === 'log-level') {
       const n = parseUint(args[0]!, 7) ?? LOG_LEVELS[args[0]!];
       if (n === undefined) return { msg: `log level "${args[0]}" unknown\n`, exit: 2 };

@@ -169,6 +169,8 @@ export function targetPrint(t: Target, numeric: boolean): string {
       if (t.mode === 'set') return markPrint('CONNMARK', t.value, t.mask);
       if (t.nfmask === 0xffffffff && t.ctmask === 0xffffffff) return ` CONNMARK ${t.mode}`;
       if (t.nfmask === t.ctmask) return ` CONNMARK ${t.mode} mask ${hex(t.nfmask)}`;
+      // libxt_CONNMARK prints the mask it applies first: restore masks ctmark, save masks nfmark.
+      if (t.mode === 'restore') return ` CONNMARK restore ctmask ${hex(t.ctmask)} nfmask ~${hex(t.nfmask)}`;
       return ` CONNMARK ${t.mode} nfmask ${hex(t.nfmask)} ctmask ~${hex(t.ctmask)}`;
     case 'LOG': {
       let s = numeric ? ` LOG flags ${t.flags} level ${t.level}` : ` LOG level ${LOG_LEVEL_NAMES[t.level] ?? t.level}`;
@@ -209,7 +211,8 @@ export function ruleLine(rule: Rule, num: number, f: ListFormat): string {
   const ip = rule.ip;
   s += ip.invProto ? '!' : ' ';
   const pname = f.numeric ? undefined : ip.proto === 0 ? 'all' : protoName(ip.proto);
-  s += padEnd(pname ?? String(ip.proto), 5);
+  // "%-4s " in effect: names longer than four characters still get one space before the options.
+  s += padEnd(pname ?? String(ip.proto), 4) + ' ';
   s += '-- ';
   if (f.verbose) {
     const any = f.numeric ? '*' : 'any';

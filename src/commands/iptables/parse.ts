@@ -452,6 +452,10 @@ class Parser {
       if (e) return { ok: false, error: e };
     }
 
+    if (command === 'P' && tbl === 'nat' && this.policy === 'DROP') {
+      return verr('\nThe "nat" table is not intended for filtering, the use of DROP is therefore inhibited.\n\n');
+    }
+    if (command === 'R' && (this.srcs?.length ?? 1) * (this.dsts?.length ?? 1) > 1) return verr('Replacement rule does not specify a unique address');
     const needsRule = command === 'A' || command === 'I' || command === 'R' || command === 'C' || (command === 'D' && ruleNum === undefined);
     const rules: Rule[] = [];
     if (needsRule) {

@@ -190,7 +190,7 @@ export function parseIcmpType(s: string): V<{ type: number; codeMin: number; cod
   const m = /^([0-9]+)(?:\/([0-9]+))?$/.exec(s);
   if (!m) return verr(`Unknown ICMP type \`${s}'`);
   const type = parseInt(m[1]!, 10);
-  if (type > 255) return verr(`Invalid ICMP type \`${s}'`);
+  if (type > 255) return verr(`Unknown ICMP type \`${s}'`);
   if (m[2] === undefined) return vok({ type, codeMin: 0, codeMax: 0xff });
   const code = parseInt(m[2], 10);
   if (code > 255) return verr(`Invalid ICMP code \`${s}'`);

@@ -55,6 +55,8 @@ function allowedAt(table: TableName, hook: Hook | undefined, tables: TableName[]
  */
 function checkTarget(table: TableName, chain: NfChain, rule: Rule): KResult<void> {
   const hook = chain.builtin ? (chain.name as Hook) : undefined;
+  // "! -s 0.0.0.0/0" can never match; nft refuses the inverted zero-length prefix.
+  if ((rule.ip.invSrc && rule.ip.srcMask === 0) || (rule.ip.invDst && rule.ip.dstMask === 0)) return kerr('EINVAL', 'Invalid argument');
   for (const m of rule.matches) {
     const proto = m.name === 'tcp' ? 6 : m.name === 'udp' ? 17 : m.name === 'sctp' ? 132 : m.name === 'icmp' ? 1 : 0;
     if (proto !== 0 && (rule.ip.proto !== proto || rule.ip.invProto)) return kerr('EINVAL', 'Invalid argument');
@@ -141,7 +143,30 @@ export class NfTable {
 
   private validate(chain: NfChain, rule: Rule): KResult<void> {
     const t = rule.target;
-    if (t?.name === 'jump' && !this.chains.has(t.chain)) return kerr('ENOENT', ERR_NO_CHAIN);
+    if (t?.name === 'jump') {
+      const target = this.chains.get(t.chain);
+      if (!target) return kerr('ENOENT', ERR_NO_CHAIN);
+      // The kernel checks every rule reachable through a jump against the hook of the base chain
+      // (a user chain with DNAT cannot be called from POSTROUTING). Done for jumps from built-in
+      // chains; rules added to a user chain later are checked against its table only.
+      if (chain.builtin) {
+        const seen = new Set<string>([chain.name]);
+        const stack = [target];
+        while (stack.length > 0) {
+          const c = stack.pop()!;
+          if (seen.has(c.name)) continue;
+          seen.add(c.name);
+          for (const r of c.rules) {
+            const v = checkTarget(this.name, chain, r);
+            if (!v.ok) return v;
+            if (r.target?.name === 'jump') {
+              const next = this.chains.get(r.target.chain);
+              if (next) stack.push(next);
+            }
+          }
+        }
+      }
+    }
     return checkTarget(this.name, chain, rule);
   }
 
@@ -274,8 +299,7 @@ export class NfTable {
 
   setPolicy(name: string, policy: string, counters?: Counters): KResult<void> {
     const c = this.chains.get(name);
-    if (!c) return kerr('ENOENT', ERR_NO_CHAIN);
-    if (!c.builtin) return kerr('ENOENT', 'Bad built-in chain name.');
+    if (!c || !c.builtin) return kerr('ENOENT', 'Bad built-in chain name.');
     if (policy !== 'ACCEPT' && policy !== 'DROP') return kerr('EINVAL', 'Bad policy name.');
     c.policy = policy;
     if (counters) c.counters = { ...counters };

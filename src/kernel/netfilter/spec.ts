@@ -12,7 +12,8 @@ const CHAIN_PROTOS: Record<number, string> = { 6: 'tcp', 132: 'sctp', 17: 'udp',
 
 /** proto_to_name(): iptables' own table, then getprotobynumber, else undefined (print the number). */
 export function protoName(proto: number): string | undefined {
-  return CHAIN_PROTOS[proto] ?? PROTO_BY_NUMBER[proto];
+  // getprotobynumber first (58 is "ipv6-icmp" there), iptables' own names as the fallback.
+  return PROTO_BY_NUMBER[proto] ?? CHAIN_PROTOS[proto];
 }
 
 export const hex = (n: number): string => '0x' + (n >>> 0).toString(16);
