@@ -383,7 +383,7 @@ export function listAddrOrLink(ctx: IpCtx, argv: string[], mode: { doLink: boole
     if (opts.brief) {
       o.out(renderLinkBrief(l, family === 'link'));
     } else if (!noLink) {
-      o.out(renderLinkHeader(l, { doLink: mode.doLink, family, details: opts.details, nl }) + '\n');
+      o.out(renderLinkHeader(l, { doLink: mode.doLink, family, details: opts.details, nl, all: allLinks }) + '\n');
     }
     if (family === 'link') continue;
     const mine = f.up && !l.flags.includes('UP') ? [] : addrs.filter((x) => x.ifindex === l.ifindex);

@@ -41,6 +41,8 @@ export interface LinkRenderOpts {
   details: number;
   /** "\" under -o, else newline (iproute2's _SL_). */
   nl: string;
+  /** Every link of the namespace, for -d's bridge ids and port numbers. */
+  all?: readonly LinkInfo[];
 }
 
 /** The full (non-brief) link header; no trailing newline, because `ip addr` appends its addresses. */
@@ -56,7 +58,7 @@ export function renderLinkHeader(l: LinkInfo, o: LinkRenderOpts): string {
     if (l.broadcast) s += `${l.flags.includes('POINTOPOINT') ? ' peer ' : ' brd '}${l.broadcast}`;
   }
   s += linkNetns(l);
-  if (o.details) s += renderDetails(l, o.nl);
+  if (o.details) s += renderDetails(l, o.nl, o.doLink, o.all ?? [l]);
   if ((o.doLink || o.details) && l.alias !== undefined && l.alias !== '') s += `${o.nl}    alias ${l.alias}`;
   return s;
 }
@@ -66,20 +68,27 @@ function bridgeId(mac: string): string {
   return `8000.${mac.split(':').map((b) => parseInt(b, 16).toString(16)).join(':')}`;
 }
 
+/** A bridge takes its id from its address once it has a port; before that the id is all zeros. */
+function bridgeIdOf(br: LinkInfo | undefined, all: readonly LinkInfo[]): string {
+  const hasPorts = br !== undefined && all.some((x) => x.master === br.name);
+  return bridgeId(hasPorts ? br.address : '00:00:00:00:00:00');
+}
+
 /**
  * The -d tail. The kind-specific words follow iproute2's print_opt() for what podnet models; the
  * queue and GSO numbers are the values the Debian 12 reference machine (2 CPUs) reports, since
  * podnet has no queues, and the bridge timers print as idle.
  */
-function renderDetails(l: LinkInfo, nl: string): string {
+function renderDetails(l: LinkInfo, nl: string, doLink: boolean, all: readonly LinkInfo[]): string {
   let s = ` promiscuity ${l.promiscuity}  allmulti ${l.brport ? 1 : 0} minmtu ${l.minMtu} maxmtu ${l.maxMtu} `;
   if (l.kind !== 'loopback' && l.kind !== 'ether') {
     s += `${nl}    ${l.kind} `;
     if (l.kind === 'bridge' && l.bridge) {
       const b = l.bridge;
-      const id = bridgeId(l.address);
+      const id = bridgeIdOf(l, all);
+      // forwardDelay is already in centiseconds, as the kernel reports it; ageingTime is in seconds.
       s +=
-        `forward_delay ${b.forwardDelay * 100} hello_time 200 max_age 2000 ageing_time ${b.ageingTime * 100} stp_state ${b.stpState} priority 32768 vlan_filtering ${b.vlanFiltering ? 1 : 0} ` +
+        `forward_delay ${b.forwardDelay} hello_time 200 max_age 2000 ageing_time ${b.ageingTime * 100} stp_state ${b.stpState} priority 32768 vlan_filtering ${b.vlanFiltering ? 1 : 0} ` +
         `bridge_id ${id} designated_root ${id} root_port 0 root_path_cost 0 topology_change 0 topology_change_detected 0 hello_timer    0.00 tcn_timer    0.00 topology_change_timer    0.00 gc_timer    0.00 ` +
         'group_fwd_mask 0 group_address 01:80:c2:00:00:00 mcast_snooping 1 no_linklocal_learn 0 mcast_vlan_snooping 0 mcast_router 1 mcast_query_use_ifaddr 0 mcast_querier 0 mcast_hash_elasticity 16 mcast_hash_max 4096 ' +
         'mcast_last_member_count 2 mcast_startup_query_count 2 mcast_last_member_interval 100 mcast_membership_interval 26000 mcast_querier_interval 25500 mcast_query_interval 12500 mcast_query_response_interval 1000 ' +
@@ -105,14 +114,23 @@ function renderDetails(l: LinkInfo, nl: string): string {
   if (l.brport) {
     const p = l.brport;
     const on = (b: boolean): string => (b ? 'on' : 'off');
+    const br = all.find((x) => x.name === l.master);
+    const id = bridgeIdOf(br, all);
+    // Port numbers are handed out in enslaving order; podnet approximates that by ifindex.
+    const portNo = all.filter((x) => x.master === l.master && x.brport).sort((a, b) => a.ifindex - b.ifindex).findIndex((x) => x.ifindex === l.ifindex) + 1;
+    const portId = ((p.priority << 10) | portNo) >>> 0;
     s +=
       `${nl}    bridge_slave state ${p.state} priority ${p.priority} cost ${p.cost} hairpin ${on(p.hairpin)} guard off root_block off fastleave off learning ${on(p.learning)} flood ${on(p.flood)} ` +
+      `port_id 0x${portId.toString(16)} port_no 0x${portNo.toString(16)} designated_port ${portId} designated_cost 0 designated_bridge ${id} designated_root ${id} ` +
+      'hold_timer    0.00 message_age_timer    0.00 forward_delay_timer    0.00 topology_change_ack 0 config_pending 0 ' +
       'proxy_arp off proxy_arp_wifi off mcast_router 1 mcast_fast_leave off mcast_flood on bcast_flood on mcast_to_unicast off neigh_suppress off group_fwd_mask 0 group_fwd_mask_str 0x0 vlan_tunnel off isolated off locked off ';
   }
   const queues = l.kind === 'veth' ? 2 : 1;
   // A vxlan device over a lower device inherits that device's TSO limit (netif_inherit_tso_max).
   const tso = l.kind === 'bridge' || (l.kind === 'vxlan' && !l.vxlan?.dev) ? 65536 : 524280;
-  s += `addrgenmode eui64 numtxqueues ${queues} numrxqueues ${queues} gso_max_size 65536 gso_max_segs 65535 tso_max_size ${tso} tso_max_segs 65535 gro_max_size 65536 `;
+  // IFLA_AF_SPEC (addrgenmode) is printed for `ip link` only.
+  if (doLink) s += 'addrgenmode eui64 ';
+  s += `numtxqueues ${queues} numrxqueues ${queues} gso_max_size 65536 gso_max_segs 65535 tso_max_size ${tso} tso_max_segs 65535 gro_max_size 65536 `;
   return s;
 }
 
