@@ -38,6 +38,11 @@ describe('nc argument rules', () => {
     expect(refused(['nc', '-y', '10.0.0.2', '80']).stderr).toBe("nc: invalid option -- 'y'\n" + NC_USAGE);
   });
 
+  it('getopt names argv[0] as typed, nc\'s own errors say "nc" (real: /bin/nc -y)', () => {
+    expect(refused(['/bin/nc', '-y']).stderr).toBe("/bin/nc: invalid option -- 'y'\n" + NC_USAGE);
+    expect(refused(['/bin/nc', '10.0.0.2']).stderr).toBe('nc: missing port number\n');
+  });
+
   it('number checks', () => {
     expect(refused(['nc', '-w', 'abc', '10.0.0.2', '80']).stderr).toBe('nc: timeout invalid: abc\n');
     expect(refused(['nc', '-q', 'abc', '10.0.0.2', '80']).stderr).toBe('nc: quit timer invalid: abc\n');

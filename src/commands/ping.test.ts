@@ -54,6 +54,11 @@ describe('ping argument parsing', () => {
     expect(PING_USAGE.endsWith('For more details see ping(8).\n')).toBe(true);
   });
 
+  it('messages carry argv[0] as typed (real: "/usr/bin/ping: invalid argument: \'abc\'")', () => {
+    expect(refused(['/usr/bin/ping', '-c', 'abc', '1.2.3.4']).stderr).toBe("/usr/bin/ping: invalid argument: 'abc'\n");
+    expect(refused(['/bin/ping', '-z']).stderr).toBe("/bin/ping: invalid option -- 'z'\n" + PING_USAGE);
+  });
+
   it('-V prints the version and exits 0', () => {
     expect(refused(['ping', '-V'])).toEqual({ exitCode: 0, stdout: PING_VERSION, stderr: '' });
   });
