@@ -5,9 +5,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, test } from 'vitest';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import { findScenarios, randomLabName, report, runLabText, runScenario, type ScenarioResult } from './harness.js';
 import { namespacesUnavailable } from './linux.js';
+import { limiter } from './pool.js';
 import { generateLab, generatePathLab } from './random.js';
 import { emptyMeta, sum, summaryLine, type KernelMeta } from './stats.js';
 
@@ -26,6 +27,21 @@ function envInt(name: string, fallback: number): number {
 }
 const SEED_BASE = envInt('PODNET_KERNEL_SEED_BASE', 1);
 const SEEDS = Array.from({ length: envInt('PODNET_KERNEL_SEEDS', 8) }, (_, i) => SEED_BASE + i);
+
+/**
+ * All runs start as soon as the suite does, PODNET_KERNEL_JOBS at a time (default 8); each test only
+ * waits for its own. Vitest alone would run five at once, and real labs spend most of their time waiting.
+ */
+const run = limiter(Math.max(1, envInt('PODNET_KERNEL_JOBS', 8)));
+const started = new Map<string, Promise<ScenarioResult>>();
+function result(file: string, start: () => Promise<ScenarioResult>): Promise<ScenarioResult> {
+  let p = started.get(file);
+  if (!p) {
+    p = run(start);
+    started.set(file, p);
+  }
+  return p;
+}
 
 function judge(r: ScenarioResult, meta: KernelMeta, ctx: { task: { meta: { kernel?: KernelMeta } }; skip: (note?: string) => never }): void {
   ctx.task.meta.kernel = meta;
@@ -53,34 +69,43 @@ if (unavailable !== undefined) {
   });
 } else {
   describe.concurrent('kernel agreement', () => {
-    for (const file of scenarios) {
-      test(file, async (ctx) => {
-        const r = await runScenario(file);
-        const pending = r.header.expect.length > 0 && !r.agrees;
-        judge(r, { ...r.tally, scenarios: 1, randomSeeds: 0, pending: pending ? 1 : 0 }, ctx);
-      }, 180_000);
-    }
     const families = [
       ['random', generateLab],
       ['random-path', generatePathLab],
     ] as const;
-    for (const [family, generate] of families) {
-      for (const seed of SEEDS) {
-        const file = randomLabName(seed, family);
-        test(file, async (ctx) => {
-          const text = generate(seed);
-          const labDir = mkdtempSync(join(tmpdir(), 'podnet-random-'));
-          const r = await runLabText(text, { file, labDir });
-          rmSync(labDir, { recursive: true, force: true });
-          try {
-            judge(r, { ...r.tally, scenarios: 0, randomSeeds: 1, pending: 0 }, ctx);
-          } catch (e) {
-            // The lab exists nowhere else: show it, so the report alone is enough to reproduce.
-            if (e instanceof Error) e.message = e.stack = `${e.message}--- ${file} ---\n${text}`;
-            throw e;
-          }
-        }, 180_000);
+    const generated = families.flatMap(([family, generate]) => SEEDS.map((seed) => ({ file: randomLabName(seed, family), text: generate(seed) })));
+
+    const runGenerated = async (file: string, text: string): Promise<ScenarioResult> => {
+      const labDir = mkdtempSync(join(tmpdir(), 'podnet-random-'));
+      try {
+        return await runLabText(text, { file, labDir });
+      } finally {
+        rmSync(labDir, { recursive: true, force: true });
       }
+    };
+    beforeAll(() => {
+      for (const file of scenarios) void result(file, () => runScenario(file)).catch(() => undefined);
+      for (const g of generated) void result(g.file, () => runGenerated(g.file, g.text)).catch(() => undefined);
+    });
+
+    for (const file of scenarios) {
+      test(file, async (ctx) => {
+        const r = await result(file, () => runScenario(file));
+        const pending = r.header.expect.length > 0 && !r.agrees;
+        judge(r, { ...r.tally, scenarios: 1, randomSeeds: 0, pending: pending ? 1 : 0 }, ctx);
+      }, 300_000);
+    }
+    for (const { file, text } of generated) {
+      test(file, async (ctx) => {
+        const r = await result(file, () => runGenerated(file, text));
+        try {
+          judge(r, { ...r.tally, scenarios: 0, randomSeeds: 1, pending: 0 }, ctx);
+        } catch (e) {
+          // The lab exists nowhere else: show it, so the report alone is enough to reproduce.
+          if (e instanceof Error) e.message = e.stack = `${e.message}--- ${file} ---\n${text}`;
+          throw e;
+        }
+      }, 300_000);
     }
   });
 }
