@@ -22,6 +22,17 @@ export interface XtablesOptions {
 }
 
 const ACCEPT: NfVerdict = { verdict: 'accept' };
+
+/** ICMP destination-unreachable codes REJECT sends (ipt_REJECT / nf_send_unreach); tcp-reset sends a RST instead. */
+export const REJECT_ICMP_CODE: Record<Exclude<RejectWith, 'tcp-reset'>, number> = {
+  'icmp-net-unreachable': 0,
+  'icmp-host-unreachable': 1,
+  'icmp-proto-unreachable': 2,
+  'icmp-port-unreachable': 3,
+  'icmp-net-prohibited': 9,
+  'icmp-host-prohibited': 10,
+  'icmp-admin-prohibited': 13,
+};
 const RT_SCOPE_UNIVERSE = 0 as Scope;
 
 export class Xtables implements Netfilter {
