@@ -58,6 +58,20 @@ export interface VxlanInfo {
   udpcsum: boolean;
 }
 
+/** IFLA_IPTUN_* of an ipip device (tunl0 or `ip link add ... type ipip`). */
+export interface IpTunnelInfo {
+  /** IFLA_IPTUN_PROTO as iproute2 names it: "any" for tunl0, "ipip" for created tunnels. */
+  proto: 'any' | 'ipip';
+  remote?: string;
+  local?: string;
+  dev?: string;
+  /** 0 = inherit. */
+  ttl: number;
+  /** 1 = inherit. */
+  tos: number;
+  pmtudisc: boolean;
+}
+
 export interface LinkInfo {
   ifindex: number;
   name: string;
@@ -84,6 +98,7 @@ export interface LinkInfo {
   bridge?: BridgeInfo;
   brport?: BridgePortInfo;
   vxlan?: VxlanInfo;
+  ipip?: IpTunnelInfo;
 }
 
 export type LinkAddRequest =

@@ -19,4 +19,6 @@ export interface KernelEnv {
   /** Set only while somebody listens, so the hot path tests one field and builds nothing otherwise. */
   trace: ((e: TraceEvent) => void) | undefined;
   frame: ((f: FrameEvent) => void) | undefined;
+  /** Kernel modules loaded on the host beyond the defaults, e.g. "ipip" (tunl0 in every namespace). */
+  readonly modules?: readonly string[];
 }

@@ -6,7 +6,7 @@
 import type { NetDevice } from './netdevice.js';
 import type { Net } from './netns.js';
 import { ipRouteInput, routeMtu, type Rtable } from './route.js';
-import { IPPROTO_ICMP, IPPROTO_TCP, IPPROTO_UDP, PktType, type SkBuff } from './skb.js';
+import { IPPROTO_ICMP, IPPROTO_IPIP, IPPROTO_TCP, IPPROTO_UDP, PktType, type SkBuff } from './skb.js';
 import { DROP } from './drops.js';
 import { nfHook } from './netfilter.js';
 import { icmpRcv, icmpSend, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, ICMP_HOST_UNREACH, ICMP_NET_UNREACH, ICMP_PKT_FILTERED, ICMP_PORT_UNREACH, ICMP_PROT_UNREACH, ICMP_TIME_EXCEEDED } from './icmp.js';
@@ -14,6 +14,7 @@ import { ipOutput } from './ip_output.js';
 import { formatIpv4 } from '../wire/addr.js';
 import { ipDefrag } from './ip_fragment.js';
 import { vxlanUdpRcv } from './vxlan_xmit.js';
+import { ipipRcv } from './ip_tunnel.js';
 
 /** ip_rcv + ip_rcv_finish. */
 export function ipRcv(dev: NetDevice, skb: SkBuff): void {
@@ -90,6 +91,8 @@ export function ipLocalDeliver(net: Net, skbIn: SkBuff, rt: Rtable): void {
       net.sockets.tcpRcv(skb, rt);
       return;
     default:
+      // Overlay hook: IP-in-IP (protocol 4) goes to the ipip module when it is loaded.
+      if (ip.protocol === IPPROTO_IPIP && ipipRcv(net, skb)) return;
       net.trace('drop', DROP.NO_SOCKET, `no handler for protocol ${ip.protocol}`, skb.dev, skb);
       if (!rt.broadcast) icmpSend(net, skb, ICMP_DEST_UNREACH, ICMP_PROT_UNREACH, 0, true);
   }

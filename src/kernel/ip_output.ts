@@ -13,6 +13,7 @@ import { DROP } from './drops.js';
 import { icmpSend, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED } from './icmp.js';
 import { l4Bytes } from './skb_bytes.js';
 import type { NetDevice } from './netdevice.js';
+import { ipTunnelXmit } from './ip_tunnel.js';
 
 /**
  * Build the IP header of a locally generated datagram (ip_make_skb / ip_build_and_send_pkt).
@@ -114,6 +115,12 @@ function ipFinishOutput2(net: Net, skb: SkBuff, rt: Rtable): void {
     return;
   }
   const nh = rt.gw || skb.ip!.dst;
+  // Overlay hook: an IP-in-IP device takes the datagram with its route's next hop (rt_nexthop),
+  // which the NBMA tunl0 uses as the outer destination (ip_tunnel.ts).
+  if (dev.kind === 'ipip') {
+    ipTunnelXmit(dev, skb, nh);
+    return;
+  }
   net.neigh.output(dev, nh, skb);
 }
 

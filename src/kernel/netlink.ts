@@ -35,6 +35,7 @@ import { sysctlGet, sysctlList, sysctlSet } from './sysctl.js';
 import { Ruleset } from './netfilter/ruleset.js';
 import { Xtables } from './netfilter/xtables.js';
 import { sendReject } from './nf_reject.js';
+import { ipipDellink, ipipLinkInfo, ipipNewlink } from './ip_tunnel.js';
 import { vxlanChangeMtu, vxlanDellink, vxlanFdbAdd, vxlanFdbDel, vxlanFdbList, vxlanInfo, vxlanNewlink, vxlanOf, vxlansOnLower } from './vxlan.js';
 
 const IFNAMSIZ = 16;
@@ -134,8 +135,14 @@ export class NetlinkImpl implements Netlink {
         dev = r.value;
         break;
       }
+      case 'ipip': {
+        // Overlay hook: IP-in-IP tunnels live in ip_tunnel.ts.
+        const r = ipipNewlink(net, req);
+        if (!r.ok) return r;
+        dev = r.value;
+        break;
+      }
       default:
-        // ipip arrives with the encapsulation work; "Error: Unknown device type." until then.
         return kerr('EOPNOTSUPP');
     }
     if (req.up) net.devUp(dev);
@@ -278,6 +285,8 @@ export class NetlinkImpl implements Netlink {
     if (!dev) return kerr('ENODEV');
     // Neither the loopback device nor a physical NIC can be deleted ("Operation not supported").
     if (dev.kind === 'loopback' || dev.kind === 'ether') return kerr('EOPNOTSUPP');
+    // ip_tunnel_dellink ignores requests to delete the namespace's tunl0.
+    if (dev.kind === 'ipip' && ipipDellink(dev) === 'keep') return kok(undefined);
     this.unregister(dev);
     if (dev.peer) {
       const peer = dev.peer;
@@ -343,6 +352,7 @@ export class NetlinkImpl implements Netlink {
       const vx = vxlanInfo(d);
       if (vx) info.vxlan = vx;
     }
+    if (d.kind === 'ipip') ipipLinkInfo(d, info);
     if (d.brport) {
       const p = d.brport;
       info.brport = { state: portForwarding(p) ? 'forwarding' : 'disabled', hairpin: p.hairpin, learning: p.learning, flood: p.flood, cost: p.cost, priority: p.priority };

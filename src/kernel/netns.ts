@@ -16,6 +16,7 @@ import { newBridgeState, bridgeRecalc, bridgeDelPort } from './bridge.js';
 import { SocketTable } from './sockets/table.js';
 import type { SkBuff } from './skb.js';
 import { summarize } from './skb_summary.js';
+import { ipipInitNet } from './ip_tunnel.js';
 
 
 /** What the namespace needs to know about the host that owns it. */
@@ -104,6 +105,8 @@ export class Net {
     this.neigh = new NeighTable(this);
     this.sockets = new SocketTable(this);
     this.lo = this.createDevice('lo', 'loopback', '00:00:00:00:00:00');
+    // Overlay hook: with the ipip module loaded every namespace has its fallback tunnel tunl0.
+    if (env.modules?.includes('ipip')) ipipInitNet(this);
     this.ipId = env.u32() & 0xffff;
   }
 

@@ -1,7 +1,8 @@
 /**
- * Turns the inner Ethernet frame a tunnel carried as bytes back into a packet buffer, the way the
- * receiving kernel sees it after decapsulation: Ethernet, then ARP or IPv4 with its transport header
- * (and, for ICMP errors, the quoted datagram). Malformed frames give undefined: the caller drops them.
+ * Turns what a tunnel carried as bytes (an Ethernet frame for VXLAN, a bare IPv4 datagram for
+ * IP-in-IP) back into a packet buffer, the way the receiving kernel sees it after decapsulation:
+ * ARP or IPv4 with its transport header (and, for ICMP errors, the quoted datagram). Malformed
+ * input gives undefined: the caller drops it.
  */
 import { decodeEthernet } from '../wire/ethernet.js';
 import { decodeArp } from '../wire/arp.js';
@@ -32,6 +33,12 @@ export function skbFromFrame(bytes: Uint8Array): SkBuff | undefined {
     return skb;
   }
   return ipInto(skb, eth.payload, false) ? skb : undefined;
+}
+
+/** An IPv4 datagram carried without a link-layer header (IP-in-IP); undefined when malformed. */
+export function skbFromIp(bytes: Uint8Array): SkBuff | undefined {
+  const skb = newSkb();
+  return ipInto(skb, bytes, false) ? skb : undefined;
 }
 
 /** Parse an IPv4 datagram (possibly a truncated quote) into skb. */

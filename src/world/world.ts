@@ -14,7 +14,8 @@ export interface WorldInternals {
   hostImpl(name: string): HostImpl | undefined;
 }
 
-export function createWorld(opts: { seed: number }): World & WorldInternals {
+/** `modules`: kernel modules loaded on every host beyond the reference machine's (e.g. "ipip"). */
+export function createWorld(opts: { seed: number; modules?: readonly string[] }): World & WorldInternals {
   const engine = new Engine();
   const rng = createRng(opts.seed);
   const hosts = new Map<string, HostImpl>();
@@ -51,6 +52,7 @@ export function createWorld(opts: { seed: number }): World & WorldInternals {
         u32: () => rng.u32(),
         trace: undefined,
         frame: undefined,
+        ...(opts.modules ? { modules: opts.modules } : {}),
       };
       envs.push(env);
       refreshSinks();
