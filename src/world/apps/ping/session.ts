@@ -291,18 +291,18 @@ export type Clock = { now(): number; runUntil(pred: () => boolean, maxMs: number
  */
 export function runPing(session: PingSession, clock: Clock, capMs: number): { capped: boolean } {
   const start = clock.now();
+  const limit = start + capMs;
   session.start(start);
   while (!session.done) {
-    const limit = start + capMs;
-    if (clock.now() >= limit) {
-      session.interrupt(clock.now());
-      return { capped: true };
-    }
     session.woken = false;
     const budget = Math.max(0, Math.min(session.nextWake(), limit) - clock.now());
     if (clock.runUntil(() => session.woken, budget)) {
       // ping's inner recvmsg loop drains whatever is already queued while probes are in flight.
       clock.runUntil(() => session.inFlight() === 0, 0);
+    }
+    if (!session.done && clock.now() >= limit) {
+      session.interrupt(clock.now());
+      return { capped: true };
     }
     session.loopTop(clock.now());
   }
