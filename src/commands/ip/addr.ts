@@ -6,7 +6,7 @@ import type { AddrInfo, AddrScope, LinkInfo } from '../../kernel/api.js';
 import { Args, EXIT_FAIL, EXIT_USAGE, duparg, duparg2, incomplete, invarg, kfail, matches, nodev, unsupported, type Out } from './args.js';
 import { broadcastOf, looseIpv4, loosePrefix, networkOf, within } from './addrs.js';
 import type { IpCtx } from './context.js';
-import { jsonLine, linkBriefJson, linkJson, renderLinkBrief, renderLinkHeader, withMdown } from './linkfmt.js';
+import { detailsJsonSupported, jsonLine, linkBriefJson, linkJson, renderLinkBrief, renderLinkHeader, withMdown } from './linkfmt.js';
 import { ADDR_USAGE, LINK_USAGE } from './usage.js';
 
 function linkHelp(o: Out): number {
@@ -366,6 +366,7 @@ export function listAddrOrLink(ctx: IpCtx, argv: string[], mode: { doLink: boole
 
   const opts = ctx.opts;
   if (opts.json) {
+    if (opts.details && !opts.brief && links.some((l) => !detailsJsonSupported(l))) return unsupported(o, '-json -details for bridge, vxlan and bridge-port links');
     const arr = links.map((l) => {
       const j = opts.brief ? linkBriefJson(l, family === 'link') : linkJson(l, { doLink: mode.doLink, family, details: opts.details });
       if (family !== 'link') {

@@ -151,7 +151,6 @@ function run(argv: string[], exec: Parameters<Command>[1], o: Out): number {
   }
   const rest = argv.slice(i);
   if (rest.length === 0) return help({ out: o } as IpCtx, []);
-  if (opts.json && opts.details) return unsupported(o, 'ip -json -details');
   if (opts.stats) return unsupported(o, 'ip -statistics');
   if (opts.family === 'inet6') return unsupported(o, 'ip -6 (IPv6 is not modelled)');
   const word = rest[0]!;

@@ -185,7 +185,22 @@ export function linkJson(l: LinkInfo, o: { doLink: boolean; family: IpOptions['f
     if (l.broadcast) j.broadcast = l.broadcast;
   }
   if (l.link?.netnsId !== undefined) j.link_netnsid = l.link.netnsId;
+  if (o.details) Object.assign(j, detailsJson(l, o.doLink));
   if ((o.doLink || o.details) && l.alias) j.ifalias = l.alias;
+  return j;
+}
+
+/** Kinds whose -d -j form podnet can give in full: those without IFLA_INFO_DATA to render. */
+export function detailsJsonSupported(l: LinkInfo): boolean {
+  return !l.brport && (l.kind === 'loopback' || l.kind === 'ether' || l.kind === 'veth' || l.kind === 'dummy');
+}
+
+function detailsJson(l: LinkInfo, doLink: boolean): Record<string, unknown> {
+  const j: Record<string, unknown> = { promiscuity: l.promiscuity, allmulti: 0, min_mtu: l.minMtu, max_mtu: l.maxMtu };
+  if (l.kind !== 'loopback' && l.kind !== 'ether') j.linkinfo = { info_kind: l.kind };
+  if (doLink) j.inet6_addr_gen_mode = 'eui64';
+  const queues = l.kind === 'veth' ? 2 : 1;
+  Object.assign(j, { num_tx_queues: queues, num_rx_queues: queues, gso_max_size: 65536, gso_max_segs: 65535, tso_max_size: 524280, tso_max_segs: 65535, gro_max_size: 65536 });
   return j;
 }
 
