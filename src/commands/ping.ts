@@ -91,6 +91,7 @@ export interface PingOptions {
   broadcast: boolean;
   audible: boolean;
   outstanding: boolean;
+  flood: boolean;
   pmtudisc?: 'do' | 'dont' | 'want';
   device?: string;
   sourceAddr?: string;
@@ -112,7 +113,6 @@ const UNSUPPORTED: Record<string, string> = {
   T: 'IP timestamps',
   A: 'adaptive ping',
   D: 'wall-clock timestamps',
-  f: 'flood ping',
   l: 'preload',
   m: 'packet marks',
   r: 'SO_DONTROUTE',
@@ -123,9 +123,10 @@ export function parsePingArgs(argv: readonly string[]): PingParse {
   const prog = argv[0] ?? 'ping';
   const fail = (code: number, stderr: string, stdout = ''): PingParse => ({ ok: false, exit: result(code, stdout, stderr) });
   const g = getopt(argv, OPTSTRING);
-  const o: PingOptions = { count: 0, deadlineS: 0, lingerMs: 10000, intervalMs: 1000, datalen: 56, quiet: false, numeric: false, broadcast: false, audible: false, outstanding: false, targets: [], argv: argv.slice(1) };
+  const o: PingOptions = { count: 0, deadlineS: 0, lingerMs: 10000, intervalMs: 1000, datalen: 56, quiet: false, numeric: false, broadcast: false, audible: false, outstanding: false, flood: false, targets: [], argv: argv.slice(1) };
   let family: 4 | 6 | undefined;
   let warnings = '';
+  let intervalGiven = false;
   // Options act in command-line order; a bad option stops parsing where getopt met it.
   for (const { opt, arg = '' } of g.opts) {
     const num = (min: bigint, max: bigint): number | PingParse => {
@@ -159,6 +160,11 @@ export function parsePingArgs(argv: readonly string[]): PingParse {
       case 'O':
         o.outstanding = true;
         break;
+      case 'f':
+        // iputils: flood means no name lookups and, unless -i was given, no interval at all.
+        o.flood = true;
+        o.numeric = true;
+        break;
       case 'c': {
         const v = num(1n, LONG_MAX);
         if (typeof v !== 'number') return v;
@@ -176,6 +182,7 @@ export function parsePingArgs(argv: readonly string[]): PingParse {
         if (typeof v !== 'number') return v;
         if (v > INT_MAX / 1000) return fail(2, `${prog}: bad timing interval: ${arg}\n`);
         o.intervalMs = Math.trunc(v * 1000);
+        intervalGiven = true;
         break;
       }
       case 'I':
@@ -249,6 +256,7 @@ export function parsePingArgs(argv: readonly string[]): PingParse {
     }
   }
   if (!g.ok) return fail(2, warnings + g.message + PING_USAGE);
+  if (o.flood && !intervalGiven) o.intervalMs = 0;
   if (family === 6) return unsupported(prog, 'IPv6');
   if (o.intervalMs < 0) return unsupported(prog, 'negative intervals');
   o.targets = g.operands;
@@ -371,6 +379,7 @@ function runPingCommand(prog: string, o: PingOptions, warnings: string, ctx: Exe
       multicast,
       audible: o.audible,
       outstanding: o.outstanding,
+      flood: o.flood,
     },
     {
       send: (seq, size) => (connected.ok ? sock.send(seq, size) : connected),

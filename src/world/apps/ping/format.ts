@@ -121,8 +121,9 @@ export interface PingStats {
   pipesize: number;
   /** iputils' rtt EWMA (8x µs), for the ipg/ewma field. */
   rttEwma8: number;
-  /** Interval ms; ipg/ewma is printed only for -i 0 (and flood/adaptive, not modelled). */
+  /** Interval ms; ipg/ewma is printed for -i 0 and for flood pings. */
   interval: number;
+  flood?: boolean;
 }
 
 const ms3 = (us: number): string => `${Math.trunc(us / 1000)}.${String(Math.abs(Math.trunc(us % 1000))).padStart(3, '0')}`;
@@ -166,7 +167,7 @@ export function summary(s: PingStats): string {
     out += `${comma}pipe ${s.pipesize}`;
     comma = ', ';
   }
-  if (s.nreceived && s.interval === 0 && s.ntransmitted > 1) {
+  if (s.nreceived && (s.interval === 0 || s.flood) && s.ntransmitted > 1) {
     const ipg = Math.trunc((s.elapsedMs * 1000) / (s.ntransmitted - 1));
     out += `${comma}ipg/ewma ${Math.trunc(ipg / 1000)}.${String(ipg % 1000).padStart(3, '0')}/${Math.trunc(s.rttEwma8 / 8000)}.${String(Math.trunc(s.rttEwma8 / 8) % 1000).padStart(3, '0')} ms`;
   }

@@ -199,3 +199,18 @@ describe('ping -a and -O (real captures)', () => {
     expect(run(cfg({ deadlineS: 3, quiet: true, outstanding: true }), silent).out).toBe(want);
   });
 });
+
+describe('ping -f (real captures, stdout not a terminal)', () => {
+  it('a dot per probe and a backspace per answer, then the statistics with ipg/ewma', () => {
+    const r = run(cfg({ count: 5, intervalMs: 0, flood: true }), echo(0.011));
+    expect(r.out).toMatch(/^(\.\x08 \x08){5}\n--- 10\.0\.0\.2 ping statistics ---\n5 packets transmitted, 5 received, 0% packet loss, time \d+ms\nrtt min\/avg\/max\/mdev = [\d./]+ ms, ipg\/ewma [\d./]+ ms\n$/);
+  });
+  it('errors print \\bE; -q prints nothing between header and statistics', () => {
+    const r = run(cfg({ hostname: '10.0.0.9', dst: '10.0.0.9', count: 3, intervalMs: 0, flood: true }), arpFails);
+    expect(r.out).toBe('...\x08E\x08E\x08E\n--- 10.0.0.9 ping statistics ---\n3 packets transmitted, 0 received, +3 errors, 100% packet loss, time 20ms\npipe 3\n');
+    expect(run(cfg({ count: 3, intervalMs: 0, flood: true, quiet: true }), echo(0.02)).out).toMatch(/^\n--- 10\.0\.0\.2 ping statistics ---\n3 packets transmitted, 3 received/);
+  });
+  it('-f -i 0.2 keeps the interval but still reports ipg/ewma', () => {
+    expect(run(cfg({ count: 3, intervalMs: 200, flood: true }), echo(0.03)).out).toMatch(/time 400ms\nrtt min\/avg\/max\/mdev = 0\.030\/0\.030\/0\.030\/0\.000 ms, ipg\/ewma 200\.000\/0\.030 ms\n$/);
+  });
+});

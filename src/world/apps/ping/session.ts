@@ -38,6 +38,8 @@ export interface PingConfig {
   audible?: boolean;
   /** -O: report the previous probe as unanswered when the next one goes out (even with -q). */
   outstanding?: boolean;
+  /** -f: a dot per probe, a backspace per answer, "E" per error, instead of lines. */
+  flood?: boolean;
 }
 
 export interface PingIo {
@@ -154,7 +156,9 @@ export class PingSession {
     } else {
       this.rcvd.add(seq);
     }
-    if (!this.cfg.quiet) {
+    if (!this.cfg.quiet && this.cfg.flood) {
+      this.stdout += '\b \b';
+    } else if (!this.cfg.quiet) {
       const line = replyLine({
         icmpLen: r.bytes + 8,
         from: this.io.showAddr(r.from),
@@ -180,11 +184,16 @@ export class PingSession {
       const seq = u16(e.seq);
       this.acknowledge(seq);
       this.nerrors++;
-      if (!this.cfg.quiet) this.stdout += icmpErrorLine(this.io.showAddr(e.from), seq, net.type, net.code, e.mtu ?? 0);
+      if (!this.cfg.quiet) this.stdout += this.cfg.flood ? '\bE' : icmpErrorLine(this.io.showAddr(e.from), seq, net.type, net.code, e.mtu ?? 0);
       this.woken = true;
       return;
     }
     if (this.cfg.quiet) return;
+    if (this.cfg.flood) {
+      this.stdout += 'E';
+      this.nerrors++;
+      return;
+    }
     this.stderr +=
       e.errno === 'EMSGSIZE' ? `${this.cfg.prog}: local error: message too long, mtu=${e.mtu ?? 0}\n` : `${this.cfg.prog}: local error: ${ERRNO[e.errno].text}\n`;
     this.nerrors++;
@@ -208,6 +217,7 @@ export class PingSession {
     this.sentAt.set(seq, now);
     const r = this.io.send(seq, datalen);
     this.advanceNtransmitted();
+    if (r.ok && this.cfg.flood && !this.cfg.quiet) this.stdout += '.';
     // A refused send counts as transmitted; what went wrong (if anything) arrives as a local error.
     return r.ok ? intervalMs : SCHINT(intervalMs);
   }
@@ -259,6 +269,7 @@ export class PingSession {
       pipesize: this.pipesize,
       rttEwma8: this.rtt,
       interval: this.cfg.intervalMs,
+      flood: this.cfg.flood ?? false,
     });
   }
 }
