@@ -6,6 +6,7 @@ import { rulesetFor } from '../../kernel/netfilter/registry.js';
 import type { NfTable, Ruleset } from '../../kernel/netfilter/ruleset.js';
 import type { KernelError } from '../../kernel/errno.js';
 import { result, type Command, type ExecContext, type ExecResult } from '../types.js';
+import { IPTABLES_HELP } from './help.js';
 import { listTable } from './list.js';
 import { parseIptables, TRY, type ParsedCommand } from './parse.js';
 import { listRules, VERSION } from './save.js';
@@ -121,7 +122,7 @@ export function runIptables(args: string[], rs: Ruleset): ExecResult {
     case 'V':
       return result(0, `${PROG} ${VERSION}\n`);
     case 'h':
-      return result(0, `${PROG} ${VERSION}\n\nUsage: iptables -[ACD] chain rule-specification [options]\n`);
+      return result(0, IPTABLES_HELP);
     case 'L':
     case 'S': {
       const out = list(rs, p);

@@ -11,6 +11,7 @@ import { readPath } from '../text/io.js';
 import { result, type Command, type ExecContext, type ExecResult } from '../types.js';
 import { applyCommand } from './iptables.js';
 import { parseIptables, type ParsedCommand } from './parse.js';
+import { IPTABLES_RESTORE_HELP } from './help.js';
 import { VERSION } from './save.js';
 
 const PROG = 'iptables-restore';
@@ -244,7 +245,7 @@ export function runRestore(args: string[], rs: Ruleset, ctx: Pick<ExecContext, '
         case 'V':
           return result(0, `${PROG} ${VERSION}\n`);
         case 'h':
-          return result(0, `Usage: ${PROG} [-c] [-v] [-V] [-t] [-h] [-n] [-w secs] [-W usecs] [-T table] [-M command] [file]\n`);
+          return result(0, '', IPTABLES_RESTORE_HELP);
         default:
           return usageFail(`invalid option -- '${l}'`);
       }

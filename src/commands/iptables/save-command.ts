@@ -34,10 +34,11 @@ export function runSave(args: string[], rs: Ruleset, date: Date): ExecResult {
     if (a === '-c' || a === '--counters') counters = true;
     else if (a === '-t' || a === '--table') {
       table = args[++i];
-      if (table === undefined) return result(1, '', `${PROG}: option requires an argument -- 't'\nTry \`${PROG} -h' for more information.\n`);
+      if (table === undefined) return result(1, '', `${PROG}: option requires an argument -- 't'\nLook at manual page \`${PROG}.8' for more information.\n`);
     } else if (a.startsWith('--table=')) table = a.slice(8);
     else if (a === '-V' || a === '--version') return result(0, `${PROG} ${VERSION}\n`);
     else if (a === '-M' || a === '--modprobe') i++;
+    else if (/^-[a-zA-Z]/.test(a) && !a.startsWith('--')) return result(1, '', `${PROG}: invalid option -- '${a[1]}'\nLook at manual page \`${PROG}.8' for more information.\n`);
     else return result(1, '', `${PROG}: unrecognized option '${a}'\nLook at manual page \`${PROG}.8' for more information.\n`);
   }
   if (table !== undefined && !isTableName(table)) return result(1, '', `Table \`${table}' does not exist\n`);
