@@ -30,7 +30,7 @@ export interface Redirect {
 }
 
 export interface SimpleCommand {
-  /** The line bash names in this command's errors: where the token that ends it stands. */
+  /** The line bash names in this command's errors (see parseSimple for how bash counts it). */
   line: number;
   assigns: { name: string; value: Word }[];
   words: Word[];
@@ -57,7 +57,7 @@ export type ParseItem =
   | { kind: 'unsupported'; line: number; text: string; reason: string };
 
 type Tok =
-  | { k: 'word'; w: Word; line: number; unsupported?: string; start: number; end: number }
+  | { k: 'word'; w: Word; line: number; endLine: number; unsupported?: string; start: number; end: number }
   | { k: 'op'; op: string; line: number; start: number; end: number }
   /** `endLine`: where bash's line counter stands after this newline, past any here-document bodies it read. */
   | { k: 'nl'; line: number; start: number; end: number; endLine: number }
@@ -285,7 +285,7 @@ class Lexer {
       lit(this.advance(), false);
     }
     const raw = this.src.slice(start, this.pos);
-    return { k: 'word', w: { parts, raw }, line, start, end: this.pos, ...(unsupported ? { unsupported } : {}) };
+    return { k: 'word', w: { parts, raw }, line, endLine: this.line, start, end: this.pos, ...(unsupported ? { unsupported } : {}) };
   }
 
   /** Reads `$NAME`, `${NAME}`, `$?`; returns undefined for a lone `$` (a literal dollar). */
@@ -455,7 +455,6 @@ function parseScriptUnsafe(src: string): ParseItem[] {
       continue;
     }
 
-    // Bash numbers a simple command by the line its terminating token is on.
     const endLine = tok.k === 'nl' ? tok.endLine : tok.line;
     const lp = parseLine(toks, endLine);
 
@@ -598,9 +597,18 @@ function parseLine(toks: Tok[], endLine: number): LineParse {
   }
   return unsupported ? { lists, unsupported } : { lists };
 
+  /** Where bash's line counter stands once it has read token t (its last line; past here-documents). */
+  function tokEnd(t: Tok | undefined): number {
+    if (!t) return endLine;
+    return t.k === 'word' || t.k === 'nl' ? t.endLine : t.line;
+  }
+
   function parseSimple(): { cmd: SimpleCommand } | { syntax: LineParse } {
     const cmd: SimpleCommand = { line: peek()?.line ?? 0, assigns: [], words: [], redirects: [] };
     let any = false;
+    // bash stamps a simple command with its line counter when it builds it: right after an opening
+    // assignment or redirection, but only after the lookahead token for an opening plain word.
+    let stamped: number | undefined;
     for (;;) {
       const t = peek();
       if (!t) break;
@@ -611,6 +619,7 @@ function parseLine(toks: Tok[], endLine: number): LineParse {
           i++;
           const r = redirect(cmd, Number(t.w.raw));
           if ('syntax' in r) return r;
+          stamped ??= tokEnd(toks[i - 1]);
           any = true;
           continue;
         }
@@ -618,6 +627,7 @@ function parseLine(toks: Tok[], endLine: number): LineParse {
         const eq = t.w.raw.indexOf('=');
         if (cmd.words.length === 0 && eq > 0 && NAME_RE.test(t.w.raw.slice(0, eq)) && t.w.parts[0]?.t === 'lit' && !t.w.parts[0].q && t.w.parts[0].s.indexOf('=') === eq) {
           cmd.assigns.push({ name: t.w.raw.slice(0, eq), value: dropPrefix(t.w, eq + 1) });
+          stamped ??= tokEnd(t);
         } else {
           const bare = t.w.parts.every((p) => p.t === 'lit' && !p.q);
           if (cmd.words.length === 0 && cmd.assigns.length === 0 && bare) {
@@ -626,6 +636,7 @@ function parseLine(toks: Tok[], endLine: number): LineParse {
             else if (MISPLACED.has(t.w.raw)) return { syntax: syntaxAt(t, t.w.raw) };
           }
           cmd.words.push(t.w);
+          stamped ??= tokEnd(toks[i + 1]);
         }
         any = true;
         i++;
@@ -635,6 +646,7 @@ function parseLine(toks: Tok[], endLine: number): LineParse {
         const fd = t.op.startsWith('<') ? 0 : 1;
         const r = redirect(cmd, fd);
         if ('syntax' in r) return r;
+        stamped ??= tokEnd(toks[i - 1]);
         any = true;
         continue;
       }
@@ -649,7 +661,7 @@ function parseLine(toks: Tok[], endLine: number): LineParse {
       break;
     }
     if (!any) return { syntax: syntaxAt(peek(), 'newline') };
-    cmd.line = peek()?.line ?? endLine;
+    cmd.line = stamped ?? endLine;
     return { cmd };
   }
 
