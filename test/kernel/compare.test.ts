@@ -48,3 +48,16 @@ test('MAC tokens are per side, so a MAC that moves between commands is caught', 
   const podnet = [step(1, 'ip link', 0, '02:00:00:00:00:01\n'), step(2, 'ip neigh', 0, '02:00:00:00:00:02\n')];
   expect(compareRuns(linux, podnet).map((x) => x.outputAgrees)).toEqual([true, false]);
 });
+
+test('a command podnet ran after bash stopped is a disagreement', () => {
+  const linux = [step(1, 'echo a', 0, 'a\n'), step(2, 'exit 3', 3)];
+  const podnet = [step(1, 'echo a', 0, 'a\n'), step(2, 'exit 3', 3), step(3, 'echo b', 0, 'b\n')];
+  const v = compareRuns(linux, podnet);
+  expect(v.map((x) => [x.line, x.exitAgrees])).toEqual([
+    [1, true],
+    [2, true],
+    [3, false],
+  ]);
+  expect(tally(v)).toEqual({ commands: 3, exitAgree: 2, outputs: 1, outputAgree: 1 });
+  expect(describeVerdict(v[2]!)).toContain('bash had stopped before this line');
+});

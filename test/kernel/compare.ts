@@ -9,7 +9,8 @@ import { MacTable, normalise } from './normalise.js';
 export interface Verdict {
   line: number;
   command: string;
-  linux: Step;
+  /** Undefined when bash had already stopped (exit, set -e, syntax error) but podnet went on. */
+  linux?: Step;
   /** Undefined when podnet produced no step for this line. */
   podnet?: Step;
   exitAgrees: boolean;
@@ -33,7 +34,7 @@ export function compareRuns(linux: Step[], podnet: Step[]): Verdict[] {
   // Each side masks its MACs with its own table, walked in command order, so tokens line up by role.
   const lm = new MacTable();
   const pm = new MacTable();
-  return linux.map((l) => {
+  const verdicts = linux.map((l) => {
     const p = byLine.get(l.line);
     const v: Verdict = { line: l.line, command: l.command, linux: l, exitAgrees: p !== undefined && p.exitCode === l.exitCode };
     if (p) v.podnet = p;
@@ -46,6 +47,10 @@ export function compareRuns(linux: Step[], podnet: Step[]): Verdict[] {
     }
     return v;
   });
+  // A command podnet ran after bash had stopped is a disagreement too: the lab should have ended.
+  const seen = new Set(linux.map((l) => l.line));
+  for (const p of byLine.values()) if (!seen.has(p.line)) verdicts.push({ line: p.line, command: p.command, podnet: p, exitAgrees: false });
+  return verdicts.sort((a, b) => a.line - b.line);
 }
 
 export function tally(verdicts: Verdict[]): Tally {
@@ -70,6 +75,7 @@ export function indent(s: string, pad = '    '): string {
 /** What a reader needs to see one disagreement without rerunning anything. */
 export function describeVerdict(v: Verdict): string {
   let s = `line ${v.line}: ${v.command}\n`;
+  if (!v.linux) return s + `  bash had stopped before this line; podnet ran it (exit ${v.podnet?.exitCode})\n`;
   if (!v.podnet) return s + `  podnet ran no command at this line (linux exit ${v.linux.exitCode})\n`;
   if (!v.exitAgrees) s += `  exit code: linux ${v.linux.exitCode}, podnet ${v.podnet.exitCode}\n`;
   if (v.outputAgrees === false && v.linuxOut && v.podnetOut) {

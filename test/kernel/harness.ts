@@ -64,8 +64,9 @@ export async function runLabText(
   ]);
   const verdicts = compareRuns(linux.steps, podnet.steps);
   const t = tally(verdicts);
+  // A lab that ran out of time on Linux is a broken scenario, whatever podnet did.
   const agrees =
-    !linux.error && !podnet.error && t.exitAgree === t.commands && t.outputAgree === t.outputs;
+    !linux.error && !linux.timedOut && !podnet.error && t.exitAgree === t.commands && t.outputAgree === t.outputs;
   return { file, header, linux, podnet, verdicts, tally: t, agrees };
 }
 
@@ -87,8 +88,9 @@ export function report(r: ScenarioResult): string {
   if (r.linux.error) s += `linux side could not run: ${r.linux.error}\n`;
   if (r.linux.timedOut) s += `linux side ran out of time\n`;
   if (r.podnet.error) s += `podnet side could not run: ${r.podnet.error}\n`;
-  // With no podnet steps at all, listing every line as missing would bury the one real message.
-  if (!(r.podnet.error && r.podnet.steps.length === 0))
+  // With no steps at all on one side, listing every line as missing would bury the one real message.
+  const oneSideEmpty = (r.podnet.error && r.podnet.steps.length === 0) || (r.linux.error && r.linux.steps.length === 0);
+  if (!oneSideEmpty)
     for (const v of r.verdicts) if (!v.exitAgrees || v.outputAgrees === false) s += describeVerdict(v);
   s += `replay: ${replayCommand(r.file)}\n`;
   return s;

@@ -116,9 +116,9 @@ async function main(argv: string[]): Promise<number> {
     for (const v of compareRuns(r.linux.steps, r.podnet.steps)) {
       const ok = v.exitAgrees && v.outputAgrees !== false;
       process.stdout.write(
-        `${ok ? 'ok  ' : 'DIFF'} [${v.line}] $ ${v.command}   (exit linux ${v.linux.exitCode}, podnet ${v.podnet?.exitCode ?? '-'})${v.outputAgrees === undefined ? '  [exit code only]' : ''}\n`,
+        `${ok ? 'ok  ' : 'DIFF'} [${v.line}] $ ${v.command}   (exit linux ${v.linux?.exitCode ?? '-'}, podnet ${v.podnet?.exitCode ?? '-'})${v.outputAgrees === undefined ? '  [exit code only]' : ''}\n`,
       );
-      const l = v.linuxOut ?? { stdout: v.linux.stdout, stderr: v.linux.stderr };
+      const l = v.linuxOut ?? { stdout: v.linux?.stdout ?? '', stderr: v.linux?.stderr ?? '' };
       const p = v.podnetOut ?? { stdout: v.podnet?.stdout ?? '', stderr: v.podnet?.stderr ?? '' };
       const both = sideBySide(l.stdout + l.stderr, p.stdout + p.stderr);
       if (both) process.stdout.write(`${' '.repeat(2)}${'linux'.padEnd(WIDTH)}   podnet\n${both}\n`);
