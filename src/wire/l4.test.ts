@@ -75,6 +75,14 @@ describe('tcp', () => {
       }),
     );
   });
+  it('sends only the SACK blocks that fit: 3 with timestamps, 4 without', () => {
+    const blocks = Array.from({ length: 6 }, (_, i) => ({ left: i * 100, right: i * 100 + 50 }));
+    const base = { sport: 1, dport: 2, seq: 0, ack: 0, flags: tcpFlags({ ack: true }), window: 0, urgent: 0 };
+    const withTs = decodeTcp(encodeTcp({ ...base, options: { timestamps: { tsval: 1, tsecr: 2 }, sack: blocks } }, new Uint8Array(0), A, B), A, B);
+    const without = decodeTcp(encodeTcp({ ...base, options: { sack: blocks } }, new Uint8Array(0), A, B), A, B);
+    expect(isWireError(withTs) ? -1 : withTs.repr.options.sack?.length).toBe(3);
+    expect(isWireError(without) ? -1 : without.repr.options.sack?.length).toBe(4);
+  });
   it('a bare RST has a 20-byte header', () => {
     const b = encodeTcp({ sport: 80, dport: 40000, seq: 0, ack: 5, flags: tcpFlags({ rst: true, ack: true }), window: 0, urgent: 0, options: {} }, new Uint8Array(0), A, B);
     expect(b.length).toBe(20);

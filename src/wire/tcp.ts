@@ -116,9 +116,12 @@ function optionBytes(o: TcpOptions): number[] {
     b.push(TCPOPT_NOP, TCPOPT_NOP, TCPOPT_SACK_PERM, TCPOLEN_SACK_PERM);
   }
   if (o.wscale !== undefined) b.push(TCPOPT_NOP, TCPOPT_WINDOW, TCPOLEN_WINDOW, o.wscale & 0xff);
-  if (o.sack && o.sack.length > 0) {
-    b.push(TCPOPT_NOP, TCPOPT_NOP, TCPOPT_SACK, TCPOLEN_SACK_BASE + TCPOLEN_SACK_PERBLOCK * o.sack.length);
-    for (const blk of o.sack) {
+  // Like tcp_established_options(), send only the SACK blocks that fit in the 40 option bytes.
+  const sackRoom = Math.floor((TCP_MAX_HLEN - TCP_HLEN - b.length - 2 - TCPOLEN_SACK_BASE) / TCPOLEN_SACK_PERBLOCK);
+  const sack = o.sack?.slice(0, Math.max(0, sackRoom)) ?? [];
+  if (sack.length > 0) {
+    b.push(TCPOPT_NOP, TCPOPT_NOP, TCPOPT_SACK, TCPOLEN_SACK_BASE + TCPOLEN_SACK_PERBLOCK * sack.length);
+    for (const blk of sack) {
       u32(blk.left);
       u32(blk.right);
     }
@@ -129,7 +132,7 @@ function optionBytes(o: TcpOptions): number[] {
 
 export function encodeTcp(repr: TcpRepr, payload: Uint8Array, srcIp: number, dstIp: number): Uint8Array {
   const opts = optionBytes(repr.options);
-  const hlen = TCP_HLEN + Math.min(opts.length, TCP_MAX_HLEN - TCP_HLEN);
+  const hlen = TCP_HLEN + opts.length;
   const len = hlen + payload.length;
   const out = new Uint8Array(len);
   const dv = new DataView(out.buffer);
