@@ -78,6 +78,23 @@ describe('ping on the emulated kernel vs real Linux captures', () => {
     expect(inA('ping -I 10.0.0.1 -c 1 10.0.0.2').out).toMatch(/^PING 10\.0\.0\.2 \(10\.0\.0\.2\) from 10\.0\.0\.1 : 56\(84\) bytes of data\.\n64 bytes from/);
   });
 
+  it('-I ADDR still hears the host-unreachable Linux raises when ARP fails', () => {
+    expect(inA('ping -c 1 -I 10.0.0.1 10.0.0.9')).toMatchObject({
+      out: 'PING 10.0.0.9 (10.0.0.9) from 10.0.0.1 : 56(84) bytes of data.\nFrom 10.0.0.1 icmp_seq=1 Destination Host Unreachable\n\n--- 10.0.0.9 ping statistics ---\n1 packets transmitted, 0 received, +1 errors, 100% packet loss, time <t>ms\n\n',
+      code: 1,
+    });
+  });
+
+  // KERNEL DISAGREEMENT: with SO_BINDTODEVICE (-I DEV) Linux never reports that error — it is
+  // generated locally and arrives on lo, and a raw socket bound to va only hears va — so the real
+  // ping waits out -W silently (10.04 s). podnet's ping socket gets it whatever it is bound to.
+  it.skip('-I DEV does not hear the locally generated host-unreachable', () => {
+    expect(inA('ping -c 1 -I va 10.0.0.9')).toMatchObject({
+      out: 'PING 10.0.0.9 (10.0.0.9) from 10.0.0.1 va: 56(84) bytes of data.\n\n--- 10.0.0.9 ping statistics ---\n1 packets transmitted, 0 received, 100% packet loss, time <t>ms\n\n',
+      code: 1,
+    });
+  });
+
   it('-M do above the link MTU: local error', () => {
     expect(inA('ping -c 2 -s 1500 -M do 10.0.0.2')).toMatchObject({
       out: 'PING 10.0.0.2 (10.0.0.2) 1500(1528) bytes of data.\n\n--- 10.0.0.2 ping statistics ---\n2 packets transmitted, 0 received, +2 errors, 100% packet loss, time <t>ms\n\n',
