@@ -143,6 +143,8 @@ export interface AddrInfo {
   noprefixroute: boolean;
   validLft: 'forever' | number;
   preferredLft: 'forever' | number;
+  /** IFA_F_* flags iproute2 prints after the scope, e.g. ["tentative"] for an IPv6 address in DAD. */
+  flags?: string[];
 }
 
 export interface AddrRequest {

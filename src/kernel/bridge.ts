@@ -9,6 +9,7 @@ import { DROP } from './drops.js';
 import { devQueueXmit, deliverToProtocols } from './dev.js';
 import { frameBytes } from './skb_bytes.js';
 import { nfHook } from './netfilter.js';
+import { addrconfLinkReady } from './addrconf.js';
 import { ipRouteInput } from './route.js';
 
 export interface FdbEntry {
@@ -69,6 +70,7 @@ export function portForwarding(p: BridgePort): boolean {
 export function bridgeRecalc(br: NetDevice): void {
   const st = br.br!;
   if (st.hadPorts) st.carrierOn = st.ports.some(portForwarding);
+  addrconfLinkReady(br);
   if (!st.macSetByUser) {
     let mac = '00:00:00:00:00:00';
     for (const p of st.ports) if (mac === '00:00:00:00:00:00' || p.dev.mac < mac) mac = p.dev.mac;

@@ -6,6 +6,7 @@ import type { LinkFlag, LinkKind, OperState } from './api.js';
 import type { Net } from './netns.js';
 import type { BridgeState, BridgePort } from './bridge.js';
 import type { InDevice } from './devinet.js';
+import type { Addrconf } from './addrconf.js';
 
 /** Per-kind MTU defaults and limits (dev->min_mtu / max_mtu) as `ip -d link` reports them on 6.x. */
 const MTU: Record<string, { mtu: number; min: number; max: number }> = {
@@ -38,6 +39,8 @@ export class NetDevice {
   br: BridgeState | undefined;
   /** Set on bridge ports. */
   brport: BridgePort | undefined;
+  /** IPv6 link-local and multicast membership facts (addrconf.ts). */
+  addrconf: Addrconf | undefined;
   /** IPv4 configuration (in_device): addresses and conf.* sysctls. */
   inDev!: InDevice;
   /** Counters a benchmark or test can read. */

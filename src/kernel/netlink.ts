@@ -32,6 +32,7 @@ import { bridgeAddPort, bridgeDelPort, bridgeRecalc, fdbEntries, portForwarding 
 import { nudFromName, nudName, NEIGH_UPDATE_F_ADMIN, NEIGH_UPDATE_F_OVERRIDE, NUD_NOARP, NUD_PERMANENT } from './neighbour.js';
 import { formatIpv4, parseIpv4, parseMac, prefixMask } from '../wire/addr.js';
 import { sysctlGet, sysctlList, sysctlSet } from './sysctl.js';
+import { inet6Addrs, selfFdbEntries } from './addrconf.js';
 import { Ruleset } from './netfilter/ruleset.js';
 import { Xtables } from './netfilter/xtables.js';
 import { sendReject } from './nf_reject.js';
@@ -262,6 +263,9 @@ export class NetlinkImpl implements Netlink {
   private moveDevice(dev: NetDevice, target: Net, newName: string): void {
     const from = dev.net;
     if (dev.master) bridgeDelPort(dev);
+    // dev_change_net_namespace: the RTM_DELLINK sent in the old namespace carries
+    // IFLA_NEW_NETNSID, so the old namespace assigns the new one an nsid (peernet2id_alloc).
+    this.deps.ensureNsid(from, target);
     from.detach(dev);
     // dev_change_net_namespace takes the new name with it (IFLA_IFNAME in the same request).
     for (const a of dev.inDev.addrs) if (a.label === dev.name) a.label = newName;
@@ -389,7 +393,8 @@ export class NetlinkImpl implements Netlink {
     const list = dev.inDev.addrs;
     const same = list.find((a) => a.mask === mask && ((a.address ^ address) & mask) === 0 && a.local === local);
     if (same) {
-      if (!opts?.replace) return kerr('EEXIST');
+      // inet_rtm_newaddr with NLM_F_EXCL (6.x adds the extack).
+      if (!opts?.replace) return kerr('EEXIST', 'ipv4: Address already assigned');
       same.broadcast = broadcast;
       same.scope = scope;
       same.label = req.label ?? same.label;
@@ -428,7 +433,7 @@ export class NetlinkImpl implements Netlink {
     const local = parseIpv4(req.local);
     if (local === undefined) return kerr('EINVAL');
     const ifa = dev.inDev.addrs.find((a) => a.local === local && (req.prefixLen === undefined || a.prefixLen === req.prefixLen));
-    if (!ifa) return kerr('EADDRNOTAVAIL');
+    if (!ifa) return kerr('EADDRNOTAVAIL', 'ipv4: Address not found');
     this.net.deleteIfAddr(ifa);
     return kok(undefined);
   }
@@ -455,6 +460,7 @@ export class NetlinkImpl implements Netlink {
           preferredLft: 'forever',
         });
       }
+      out.push(...inet6Addrs(d));
     }
     return out;
   }
@@ -679,11 +685,11 @@ export class NetlinkImpl implements Netlink {
       const r = ipRouteInput(net, dst, from, req.tos ?? 0, iif, req.mark ?? 0);
       switch (r.kind) {
         case 'local':
-          return kok({ type: 'local', dst: req.dst, dev: net.lo.name, table: r.rt.table, iif: iif.name, cacheFlags: ['local'] });
+          return kok({ type: 'local', dst: req.dst, dev: net.lo.name, table: this.reportedTable(r.rt.table), iif: iif.name, cacheFlags: ['local'] });
         case 'broadcast':
-          return kok({ type: 'broadcast', dst: req.dst, dev: net.lo.name, table: RT_TABLE_LOCAL, iif: iif.name, cacheFlags: ['local', 'brd'] });
+          return kok({ type: 'broadcast', dst: req.dst, dev: net.lo.name, table: RT_TABLE_MAIN, iif: iif.name, cacheFlags: ['local', 'brd'] });
         case 'forward': {
-          const res: RouteGetResult = { type: 'unicast', dst: req.dst, dev: r.rt.dev.name, table: r.rt.table, iif: iif.name, cacheFlags: r.rt.redirect ? ['redirect'] : [] };
+          const res: RouteGetResult = { type: 'unicast', dst: req.dst, dev: r.rt.dev.name, table: this.reportedTable(r.rt.table), iif: iif.name, cacheFlags: r.rt.redirect ? ['redirect'] : [] };
           if (r.rt.gw) res.gateway = formatIpv4(r.rt.gw);
           if (r.rt.pmtu !== undefined) res.mtu = r.rt.pmtu;
           return kok(res);
@@ -707,7 +713,7 @@ export class NetlinkImpl implements Netlink {
       type: rt.type,
       dst: req.dst,
       dev: rt.dev.name,
-      table: rt.table,
+      table: this.reportedTable(rt.table),
       uid: 0,
       cacheFlags: rt.type === 'local' ? ['local'] : rt.type === 'broadcast' ? ['local', 'brd'] : [],
     };
@@ -716,6 +722,14 @@ export class NetlinkImpl implements Netlink {
     if (rt.src !== from) res.src = formatIpv4(rt.src);
     if (rt.pmtu !== undefined) res.mtu = routeMtu(net, rt);
     return kok(res);
+  }
+
+  /**
+   * The table `ip route get` reports: without custom rules the kernel merges local into main
+   * (fib_trie's fib_main serves both), so every answer comes from "main".
+   */
+  private reportedTable(table: number): number {
+    return this.net.customRules ? table : RT_TABLE_MAIN;
   }
 
   /* ------------------------------------------------------------------- rules */
@@ -754,6 +768,8 @@ export class NetlinkImpl implements Netlink {
     let pos = net.rules.findIndex((x) => x.priority > priority!);
     if (pos < 0) pos = net.rules.length;
     net.rules.splice(pos, 0, r);
+    // fib4_has_custom_rules stays set for the namespace's lifetime once a rule was added.
+    net.customRules = true;
     net.bump();
     return kok(undefined);
   }
@@ -775,6 +791,7 @@ export class NetlinkImpl implements Netlink {
     );
     if (i < 0) return kerr('ENOENT');
     net.rules.splice(i, 1);
+    net.customRules = true;
     net.bump();
     return kok(undefined);
   }
@@ -916,32 +933,44 @@ export class NetlinkImpl implements Netlink {
     return kok(undefined);
   }
 
+  /**
+   * rtnl_fdb_dump order: devices by ifindex; a bridge port shows its bridge's entries for it
+   * (master) then its own multicast list (self); a bridge shows its multicast list then the
+   * entries that belong to the bridge itself; a vxlan device its own table.
+   */
   fdbList(filter?: { dev?: string; br?: string }): FdbInfo[] {
     const net = this.net;
     const out: FdbInfo[] = [];
     const now = net.env.now();
-    const bridges = [...net.byIndex.values()].filter((d) => d.br).sort((a, b) => a.ifindex - b.ifindex);
-    for (const br of bridges) {
-      if (filter?.br !== undefined && br.name !== filter.br) continue;
-      for (const e of fdbEntries(br)) {
-        const devName = e.port ? e.port.dev.name : br.name;
-        if (filter?.dev !== undefined && devName !== filter.dev) continue;
-        out.push({
-          mac: e.mac,
-          dev: devName,
-          master: br.name,
-          state: e.isLocal ? 'permanent' : e.isStatic ? 'static' : 'dynamic',
-          self: false,
-          local: e.isLocal,
-          ...(!e.isStatic ? { ageing: Math.floor((now - e.updated) / 1000) } : {}),
-        });
+    const devs = [...net.byIndex.values()].sort((a, b) => a.ifindex - b.ifindex);
+    const master = (br: NetDevice, port: NetDevice | undefined): FdbInfo[] => {
+      const es = fdbEntries(br).filter((e) => (port ? e.port?.dev === port : e.port === undefined));
+      // Learned entries come before the local ones in the hash walk of a fresh bridge.
+      es.sort((a, b) => Number(a.isStatic) - Number(b.isStatic));
+      return es.map((e) => ({
+        mac: e.mac,
+        dev: port ? port.name : br.name,
+        master: br.name,
+        state: e.isLocal ? 'permanent' : e.isStatic ? 'static' : 'dynamic',
+        self: false,
+        local: e.isLocal,
+        ...(!e.isStatic ? { ageing: Math.floor((now - e.updated) / 1000) } : {}),
+      }));
+    };
+    for (const d of devs) {
+      if (filter?.dev !== undefined && d.name !== filter.dev) continue;
+      if (filter?.br !== undefined && d.name !== filter.br && d.master?.name !== filter.br) continue;
+      if (d.kind === 'vxlan') {
+        if (d.master) out.push(...master(d.master, d));
+        out.push(...vxlanFdbList(d));
+        continue;
       }
-    }
-    // Overlay hook: the vxlan devices' own FDBs (ndo_fdb_dump), in ifindex order.
-    if (filter?.br === undefined) {
-      for (const d of [...net.byIndex.values()].sort((a, b) => a.ifindex - b.ifindex)) {
-        if (d.kind === 'vxlan' && (filter?.dev === undefined || d.name === filter.dev)) out.push(...vxlanFdbList(d));
+      if (d.br) {
+        out.push(...selfFdbEntries(d), ...master(d, undefined));
+        continue;
       }
+      if (d.master) out.push(...master(d.master, d));
+      out.push(...selfFdbEntries(d));
     }
     return out;
   }

@@ -16,6 +16,7 @@ import { newBridgeState, bridgeRecalc, bridgeDelPort } from './bridge.js';
 import { SocketTable } from './sockets/table.js';
 import type { SkBuff } from './skb.js';
 import { summarize } from './skb_summary.js';
+import { addrconfDown, addrconfLinkReady } from './addrconf.js';
 import { ipipInitNet } from './ip_tunnel.js';
 
 
@@ -80,6 +81,8 @@ export class Net {
   readonly pmtu = new Map<number, { mtu: number; expires: number }>();
   /** Whether routes were added to the local table by hand (fib_has_custom_local_routes). */
   customLocalRoutes = false;
+  /** fib4_has_custom_rules: a rule was ever added or deleted (unmerges local and main). */
+  customRules = false;
   ipId = 0;
   /** ip_idents: per-bucket IP identification counters. */
   readonly idents = new Map<number, number>();
@@ -184,6 +187,7 @@ export class Net {
       });
     }
     for (const ifa of dev.inDev.addrs) this.fibAddIfaddr(ifa);
+    addrconfLinkReady(dev);
     this.carrierChanged(dev);
     if (dev.peer) this.peerCarrierChanged(dev.peer);
   }
@@ -198,6 +202,7 @@ export class Net {
     this.flushRoutesOfDev(dev, false);
     this.neigh.ifdown(dev);
     this.pmtu.clear();
+    addrconfDown(dev);
     this.carrierChanged(dev);
     if (dev.peer) this.peerCarrierChanged(dev.peer);
   }
@@ -205,6 +210,7 @@ export class Net {
   /** A device's own carrier or running state changed: bridge port states follow. */
   carrierChanged(dev: NetDevice): void {
     this.bump();
+    addrconfLinkReady(dev);
     if (dev.master) bridgeRecalc(dev.master);
   }
 

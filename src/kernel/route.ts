@@ -179,6 +179,9 @@ function ipRouteOutputSlow(net: Net, fl: OutputFlow): { rt: Rtable } | { error: 
 }
 
 function selectNexthop(e: FibEntry, oif: number): { gw: number; dev: NetDevice | undefined } {
+  // rt_set_nexthop uses the gateway only when the nexthop has link scope: a gateway that is one of
+  // our own addresses (accepted through its local route, nexthop scope host) means "on-link".
+  if (!e.nexthops && e.nhScope !== Scope.LINK) return { gw: 0, dev: e.dev };
   if (e.nexthops && e.nexthops.length > 0) {
     const alive = e.nexthops.filter((n) => n.dev?.adminUp && (!oif || n.dev.ifindex === oif));
     const n = alive[0] ?? e.nexthops[0]!;
@@ -336,7 +339,7 @@ export function validateSource(net: Net, src: number, dst: number, tos: number, 
 }
 
 function hasCustomRules(net: Net): boolean {
-  return net.rules.length !== 3;
+  return net.customRules;
 }
 
 function fmt(a: number): string {
