@@ -102,6 +102,8 @@ export class NfTable {
    * absent (iptables-save prints nothing for it); adding a rule, chain or policy creates it.
    */
   exists = false;
+  /** How many rules jump or go to each chain, kept up to date so -X and -L stay O(1) per chain. */
+  private readonly refs = new Map<string, number>();
 
   constructor(readonly name: TableName) {
     for (const c of TABLES[name].chains) this.chains.set(c, new NfChain(c, true));
@@ -111,8 +113,17 @@ export class NfTable {
     const t = new NfTable(this.name);
     t.chains.clear();
     for (const [n, c] of this.chains) t.chains.set(n, c.clone());
+    for (const [n, k] of this.refs) t.refs.set(n, k);
     t.exists = this.exists;
     return t;
+  }
+
+  private ref(rule: Rule, delta: number): void {
+    const t = rule.target;
+    if (t?.name !== 'jump') return;
+    const k = (this.refs.get(t.chain) ?? 0) + delta;
+    if (k === 0) this.refs.delete(t.chain);
+    else this.refs.set(t.chain, k);
   }
 
   chain(name: string): NfChain | undefined {
@@ -131,9 +142,7 @@ export class NfTable {
 
   /** How many rules jump or go to a chain ("(N references)" in -L). */
   references(name: string): number {
-    let n = 0;
-    for (const c of this.chains.values()) for (const r of c.rules) if (r.target?.name === 'jump' && r.target.chain === name) n++;
-    return n;
+    return this.refs.get(name) ?? 0;
   }
 
   private getChain(name: string): KResult<NfChain> {
@@ -177,6 +186,7 @@ export class NfTable {
     if (!v.ok) return v;
     c.value.rules.push(rule);
     c.value.changed();
+    this.ref(rule, 1);
     this.exists = true;
     return OK;
   }
@@ -190,6 +200,7 @@ export class NfTable {
     if (!v.ok) return v;
     c.value.rules.splice(pos - 1, 0, rule);
     c.value.changed();
+    this.ref(rule, 1);
     this.exists = true;
     return kok(undefined);
   }
@@ -200,8 +211,10 @@ export class NfTable {
     if (pos < 1 || pos > c.value.rules.length) return kerr('E2BIG', 'Index of replacement too big.');
     const v = this.validate(c.value, rule);
     if (!v.ok) return v;
+    this.ref(c.value.rules[pos - 1]!, -1);
     c.value.rules[pos - 1] = rule;
     c.value.changed();
+    this.ref(rule, 1);
     this.exists = true;
     return kok(undefined);
   }
@@ -232,7 +245,8 @@ export class NfTable {
       if (!f.ok) return f;
       idx = f.value;
     }
-    c.value.rules.splice(idx, 1);
+    const [gone] = c.value.rules.splice(idx, 1);
+    if (gone) this.ref(gone, -1);
     c.value.changed();
     return kok(undefined);
   }
@@ -249,26 +263,36 @@ export class NfTable {
    * only references from other chains (and built-in chains themselves) make it busy (EBUSY).
    */
   deleteChain(name?: string): KResult<void> {
-    const victims = name === undefined ? [...this.chains.values()].filter((c) => !c.builtin).map((c) => c.name) : [name];
-    for (const v of victims) {
-      const c = this.chains.get(v);
+    const busy = (v: string): KResult<void> => kerr('EBUSY', `CHAIN_DEL failed (Device or resource busy): chain ${v}`);
+    if (name !== undefined) {
+      const c = this.chains.get(name);
       if (!c) return kerr('ENOENT', ERR_NO_CHAIN);
-      if (c.builtin) return kerr('EBUSY', `CHAIN_DEL failed (Device or resource busy): chain ${v}`);
-      for (const other of this.chains.values()) {
-        if (other.name === v || (name === undefined && victims.includes(other.name))) continue;
-        if (other.rules.some((r) => r.target?.name === 'jump' && r.target.chain === v)) {
-          return kerr('EBUSY', `CHAIN_DEL failed (Device or resource busy): chain ${v}`);
-        }
-      }
+      if (c.builtin) return busy(name);
+      let self = 0;
+      for (const r of c.rules) if (r.target?.name === 'jump' && r.target.chain === name) self++;
+      if (this.references(name) > self) return busy(name);
+      for (const r of c.rules) this.ref(r, -1);
+      this.chains.delete(name);
+      return OK;
     }
-    for (const v of victims) this.chains.delete(v);
-    return kok(undefined);
+    // Every user chain goes (each flushed first), so only jumps from built-in chains keep one busy.
+    for (const c of this.chains.values()) {
+      if (!c.builtin) continue;
+      for (const r of c.rules) if (r.target?.name === 'jump' && !this.chains.get(r.target.chain)?.builtin) return busy(r.target.chain);
+    }
+    for (const c of [...this.chains.values()]) {
+      if (c.builtin) continue;
+      for (const r of c.rules) this.ref(r, -1);
+      this.chains.delete(c.name);
+    }
+    return OK;
   }
 
   flush(name?: string): KResult<void> {
     if (name !== undefined) {
       const c = this.getChain(name);
       if (!c.ok) return c;
+      for (const r of c.value.rules) this.ref(r, -1);
       c.value.rules = [];
       c.value.changed();
       return kok(undefined);
@@ -277,6 +301,7 @@ export class NfTable {
       c.rules = [];
       c.changed();
     }
+    this.refs.clear();
     return kok(undefined);
   }
 
@@ -315,6 +340,9 @@ export class NfTable {
     this.chains.delete(from);
     c.name = to;
     this.chains.set(to, c);
+    const k = this.refs.get(from);
+    this.refs.delete(from);
+    if (k !== undefined) this.refs.set(to, k);
     // Jumps name their chain; the kernel follows the chain object, so every jump follows the rename.
     for (const other of this.chains.values()) {
       other.rules = other.rules.map((r) =>
