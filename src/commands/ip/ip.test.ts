@@ -348,3 +348,25 @@ describe('ip link add ... netns', () => {
     expect(t.nl.calls[1]!.args).toEqual(['v9', { netns: 'blue' }]);
   });
 });
+
+describe('ipip', () => {
+  it('builds the request and renders -d like iptunnel_print_opt', () => {
+    const t = red();
+    expect(t.run('-n red link add tun1 type ipip remote 10.0.0.2 local 10.0.0.1 dev veth-red ttl 64').exitCode).toBe(0);
+    expect(t.nl.calls[0]!.args[0]).toEqual({ kind: 'ipip', name: 'tun1', remote: '10.0.0.2', local: '10.0.0.1', dev: 'veth-red', ttl: 64 });
+    const tunl0: LinkInfo = {
+      ...vethRed, ifindex: 2, name: 'tunl0', kind: 'ipip', flags: ['NOARP'], mtu: 1480, qdisc: 'noop', operstate: 'DOWN', address: '0.0.0.0', broadcast: '0.0.0.0', linkType: 'ipip',
+      link: { ifindex: 0, name: 'NONE' }, ipip: { proto: 'any', ttl: 0, tos: 0, pmtudisc: false }, maxMtu: 65515,
+    };
+    expect(red({ links: [tunl0] }).run('-n red -d link show tunl0').stdout).toBe(
+      '2: tunl0@NONE: <NOARP> mtu 1480 qdisc noop state DOWN mode DEFAULT group default qlen 1000\n' +
+        '    link/ipip 0.0.0.0 brd 0.0.0.0 promiscuity 0  allmulti 0 minmtu 68 maxmtu 65515 \n' +
+        '    ipip any remote any local any ttl inherit nopmtudisc addrgenmode eui64 numtxqueues 1 numrxqueues 1 gso_max_size 65536 gso_max_segs 65535 tso_max_size 524280 tso_max_segs 65535 gro_max_size 65536 \n',
+    );
+  });
+  it('rejects unknown options with the tunnel help', () => {
+    const r = red().run('-n red link add tun4 type ipip bogus');
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toMatch(/^Usage: \.\.\. ipip  \t\[ remote ADDR \]\n/);
+  });
+});

@@ -8,6 +8,7 @@ import { formatMac, parseLladdr } from './addrs.js';
 import type { IpCtx } from './context.js';
 import { listAddrOrLink } from './addr.js';
 import { BRIDGE_SLAVE_USAGE, BRIDGE_USAGE, LINK_USAGE } from './usage.js';
+import { parseIpip } from './ipip.js';
 import { parseVxlan } from './vxlan.js';
 
 type P<T> = { ok: true; value: T } | { ok: false; code: number };
@@ -309,8 +310,13 @@ function linkAdd(ctx: IpCtx, argv: string[]): number {
       req = { kind: 'vxlan', ...common, ...v };
       break;
     }
-    case 'ipip':
-      return unsupported(o, 'ip link add type ipip');
+    case 'ipip': {
+      const t = parseIpip(ctx, r.typeArgs);
+      if (typeof t === 'number') return t;
+      req = { kind: 'ipip', name, ...(r.mtu !== undefined ? { mtu: r.mtu } : {}), ...(r.up ? { up: true } : {}), ...t };
+      if (r.address) return unsupported(o, 'ip link add ... address on an ipip tunnel');
+      break;
+    }
     default:
       if (UNMODELLED_KINDS.has(r.type)) return unsupported(o, `link type ${r.type}`);
       if (r.typeArgs.length) return garbage(o, r.typeArgs[0]!);

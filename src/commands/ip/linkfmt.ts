@@ -109,6 +109,13 @@ function renderDetails(l: LinkInfo, nl: string, doLink: boolean, all: readonly L
       s += `ttl ${v.ttl ? v.ttl : 'auto'} ageing 300 `;
       s += v.udpcsum ? 'udpcsum ' : 'noudpcsum ';
       s += 'noudp6zerocsumtx noudp6zerocsumrx ';
+    } else if (l.kind === 'ipip' && l.ipip) {
+      const t = l.ipip;
+      s += `${t.proto} remote ${t.remote ?? 'any'} local ${t.local ?? 'any'} `;
+      if (t.dev) s += `dev ${t.dev} `;
+      s += t.ttl ? `ttl ${t.ttl} ` : 'ttl inherit ';
+      if (t.tos) s += t.tos === 1 ? 'tos inherit ' : `tos 0x${t.tos.toString(16)} `;
+      s += t.pmtudisc ? 'pmtudisc ' : 'nopmtudisc ';
     }
   }
   if (l.brport) {
@@ -148,7 +155,8 @@ export function renderLinkBrief(l: LinkInfo, withLinkLayer: boolean): string {
  */
 export function withMdown(l: LinkInfo, all: readonly LinkInfo[]): LinkInfo {
   const flags: LinkFlag[] = l.flags.filter((f) => f !== 'M-DOWN');
-  const local = l.link !== undefined && l.link.netnsId === undefined && l.link.netnsName === undefined;
+  // IFLA_LINK 0 prints as "@NONE" and skips the peer lookup, so it never adds M-DOWN.
+  const local = l.link !== undefined && l.link.ifindex !== 0 && l.link.netnsId === undefined && l.link.netnsName === undefined;
   if (local) {
     const peer = all.find((x) => x.ifindex === l.link!.ifindex);
     if (!peer || !peer.flags.includes('UP')) flags.push('M-DOWN');
