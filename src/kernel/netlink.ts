@@ -262,6 +262,8 @@ export class NetlinkImpl implements Netlink {
   /** dev_change_net_namespace. */
   private moveDevice(dev: NetDevice, target: Net, newName: string): void {
     const from = dev.net;
+    // NETDEV_UNREGISTER is sent for a device leaving its namespace: vxlan devices over it are deleted.
+    for (const vx of vxlansOnLower(dev)) if (vx !== dev && vx.net.devs.get(vx.name) === vx) this.unregister(vx);
     if (dev.master) bridgeDelPort(dev);
     // dev_change_net_namespace: the RTM_DELLINK sent in the old namespace carries
     // IFLA_NEW_NETNSID, so the old namespace assigns the new one an nsid (peernet2id_alloc).
@@ -355,6 +357,13 @@ export class NetlinkImpl implements Netlink {
     if (d.kind === 'vxlan') {
       const vx = vxlanInfo(d);
       if (vx) info.vxlan = vx;
+      // A vxlan moved out of the namespace it was created in reports that one as its link-netns
+      // (rtnl_fill_link_netnsid allocates the nsid) and IFLA_LINK as its own ifindex.
+      const u = vxlanOf(d)?.underlay;
+      if (u && u !== d.net) {
+        const id = this.deps.ensureNsid(d.net, u);
+        info.link = { ifindex: d.ifindex, netnsId: id, ...(u.name !== undefined ? { netnsName: u.name } : {}) };
+      }
     }
     if (d.kind === 'ipip') ipipLinkInfo(d, info);
     if (d.brport) {

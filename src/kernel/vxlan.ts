@@ -188,7 +188,8 @@ export function vxlanInfo(dev: NetDevice): VxlanInfo | undefined {
     ...(c.local ? { local: formatIpv4(c.local) } : {}),
     ...(c.remote && !isMulticast(c.remote) ? { remote: formatIpv4(c.remote) } : {}),
     ...(c.remote && isMulticast(c.remote) ? { group: formatIpv4(c.remote) } : {}),
-    ...(lower ? { dev: lower.name } : {}),
+    // iproute2 resolves the lower device in the device's current namespace, else prints "ifN".
+    ...(lower ? { dev: lower.net === dev.net ? lower.name : `if${lower.ifindex}` } : {}),
     dstport: c.dstport,
     learning: c.learning,
     proxy: c.proxy,
