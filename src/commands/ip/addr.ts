@@ -34,6 +34,8 @@ export function getPrefix(ctx: IpCtx, s: string): { addr: string; len: number; e
     ctx.out.err(`Error: "${s}" may be inet prefix, but it is not allowed in this context.\n`);
     return EXIT_FAIL;
   }
+  // get_addr_1() reads these words as the all-zero prefix before trying a number.
+  if (s === 'default' || s === 'all' || s === 'any') return { addr: '0.0.0.0', len: 0, explicitLen: true };
   if (s.includes(':') && ctx.opts.family !== 'inet') return unsupported(ctx.out, `IPv6 address ${s}`);
   const p = loosePrefix(s);
   if (!p) {

@@ -55,6 +55,7 @@ const SYSCTL_KERNEL: Record<number, string> = {
 const BRIDGE_KERNEL: Record<number, string> = {};
 
 const LABS: [string, string, Record<number, string>][] = [
+  ['neigh.lab', 'neigh-lab.json', {}],
   [
     'details.lab',
     'details-lab.json',

@@ -18,9 +18,8 @@ function usage(o: Out): number {
 
 type Prefix = { addr: string; len: number; explicitLen: boolean };
 
-/** get_prefix() plus iproute2's "default"/"all"/"any" spellings of 0/0. */
+/** get_prefix(), which already reads "default"/"all"/"any" as 0/0. */
 function routePrefix(ctx: IpCtx, s: string): Prefix | number {
-  if (s === 'default' || s === 'all' || s === 'any') return { addr: '0.0.0.0', len: 0, explicitLen: true };
   return getPrefix(ctx, s);
 }
 
