@@ -11,6 +11,7 @@ import { traverse } from '../src/kernel/netfilter/traverse.js';
 import type { PacketView } from '../src/kernel/netfilter/match.js';
 import { runIptables } from '../src/commands/iptables/iptables.js';
 import { runRestore } from '../src/commands/iptables/restore.js';
+import { runSave } from '../src/commands/iptables/save-command.js';
 import { parseIpv4 } from '../src/wire/addr.js';
 import { KUBE_BASE_CHAINS, KUBE_JUMPS, kubeProxyPayload, makeServices } from './kubeproxy-payload.js';
 
@@ -89,11 +90,20 @@ const steadyUs = ((performance.now() - t) * 1000) / N;
 const cpu3 = process.cpuUsage(cpu2);
 const steadyCpuUs = (cpu3.user + cpu3.system) / N;
 
+const rssMB = process.memoryUsage().rss / 1048576;
+const cpuSave0 = process.cpuUsage();
+t = performance.now();
+const saved = runSave(['-t', 'nat'], rs, new Date(0));
+const saveMs = performance.now() - t;
+const cpuSave = process.cpuUsage(cpuSave0);
+const saveCpuMs = (cpuSave.user + cpuSave.system) / 1000;
+
 const fmt = (n: number, d = 1): string => n.toFixed(d);
 console.log(`payload: ${nServices} services x ${nEndpoints} endpoints, ${lines} lines, ${(payload.length / 1048576).toFixed(1)} MB (generated in ${fmt(genMs, 0)} ms)`);
 console.log(`ruleset: ${chains} chains, ${rules} rules`);
 console.log(`iptables-restore: ${fmt(restoreMs, 0)} ms wall, ${fmt(restoreCpuMs, 0)} ms CPU (target < 3000)`);
+console.log(`iptables-save -t nat: ${fmt(saveMs, 0)} ms wall, ${fmt(saveCpuMs, 0)} ms CPU, ${(saved.stdout.length / 1048576).toFixed(1)} MB`);
 console.log(`first packet to last service, nat PREROUTING: ${fmt(firstUs)} us first time (cold JIT), ${fmt(steadyUs, 2)} us wall / ${fmt(steadyCpuUs, 2)} us CPU per new connection after (target < 20)`);
 console.log(`machine: ${(await import('node:os')).cpus().length} CPUs, load average ${(await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ')} (wall times stretch with load; CPU times do not)`);
 console.log(`  -> ${JSON.stringify(first.nat)}`);
-console.log(`heap held by the ruleset: ${fmt(heapAfter - heapBefore, 0)} MB; rss ${fmt(process.memoryUsage().rss / 1048576, 0)} MB (target < 500)`);
+console.log(`heap held by the ruleset: ${fmt(heapAfter - heapBefore, 0)} MB; process rss ${fmt(rssMB, 0)} MB after restore and traversal, ${fmt(process.memoryUsage().rss / 1048576, 0)} MB after the save (target < 500)`);

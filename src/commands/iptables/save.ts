@@ -31,7 +31,7 @@ export function saveTable(table: NfTable, opts: { counters: boolean; date: strin
   }
   for (const c of chains) {
     for (const r of c.rules) {
-      const body = ruleSpec(r);
+      const body = ruleSpec(r, false, false);
       const line = body ? `-A ${c.name} ${body}` : `-A ${c.name}`;
       lines.push(opts.counters ? `[${r.counters.pkts}:${r.counters.bytes}] ${line}` : line);
     }

@@ -215,7 +215,7 @@ function matchModule(m: Match): string {
  * The rule text after "-A CHAIN": IP header fields, then each match as "-m NAME opts", then
  * "-c P B" when counters are asked for (`-S -v`), then "-j TARGET opts" / "-g CHAIN".
  */
-export function ruleSpec(rule: Rule, withCounters = false): string {
+export function ruleSpec(rule: Rule, withCounters = false, cache = true): string {
   if (!withCounters && rule.spec !== undefined) return rule.spec;
   const out: string[] = [];
   ipSpecSave(rule.ip, out);
@@ -233,7 +233,8 @@ export function ruleSpec(rule: Rule, withCounters = false): string {
     }
   }
   const text = out.join(' ');
-  if (!withCounters) rule.spec = text;
+  // Cached for -D/-C comparisons and traces; a full save does not cache (320,000 strings of heap).
+  if (!withCounters && cache) rule.spec = text;
   return text;
 }
 
