@@ -305,6 +305,12 @@ function linkAdd(ctx: IpCtx, argv: string[]): number {
       req = { kind: 'dummy', ...common };
       break;
     case 'vxlan': {
+      if (r.typeArgs.length === 0) {
+        // With no words after the kind iproute2 never runs vxlan_parse_opt(), and the kernel refuses
+        // the id-less request; the Netlink contract cannot express that request, so answer for it.
+        o.err('Error: Required attributes not provided to perform the operation.\n');
+        return 2;
+      }
       const v = parseVxlan(ctx, r.typeArgs);
       if (typeof v === 'number') return v;
       req = { kind: 'vxlan', ...common, ...v };

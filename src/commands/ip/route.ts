@@ -34,10 +34,23 @@ interface RouteArgs {
   protoOk: boolean;
 }
 
+/** parse_nexthops(): one or more "nexthop [via A] [dev D] [weight W] [onlink]" groups to the end of the line. */
 function parseNexthops(ctx: IpCtx, a: Args): Nexthop[] | number {
   const o = ctx.out;
   const nhs: Nexthop[] = [];
-  while (!a.done && a.peek() === 'nexthop') {
+  const cannot = (code: number): number => {
+    o.err('Error: cannot parse nexthop\n');
+    return code === EXIT_FAIL ? EXIT_USAGE : code;
+  };
+  while (!a.done) {
+    if (a.peek() !== 'nexthop') {
+      o.err(`Error: "nexthop" or end of line is expected instead of "${a.peek()}"\n`);
+      return EXIT_USAGE;
+    }
+    if (a.remaining <= 1) {
+      o.err('Error: unexpected end of line after "nexthop"\n');
+      return EXIT_USAGE;
+    }
     const nh: Nexthop = {};
     a.advance();
     while (!a.done) {
@@ -51,7 +64,7 @@ function parseNexthops(ctx: IpCtx, a: Args): Nexthop[] | number {
       } else if (w === 'dev') {
         const v = a.next();
         if (v === undefined) return incomplete(o);
-        if (!ctx.nl.linkGet(v)) return nodev(o, v);
+        if (!ctx.nl.linkGet(v)) return cannot(nodev(o, v));
         nh.dev = v;
       } else if (w === 'weight') {
         const v = a.next();
@@ -67,11 +80,6 @@ function parseNexthops(ctx: IpCtx, a: Args): Nexthop[] | number {
       a.advance();
     }
     nhs.push(nh);
-  }
-  if (!a.done) {
-    // parse_nexthops() stops at a word that is not "nexthop": the real tool reports it this way.
-    o.err(`Error: "nexthop" or end of line is expected instead of "${a.peek()}"\n`);
-    return EXIT_USAGE;
   }
   return nhs;
 }

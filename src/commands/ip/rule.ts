@@ -114,7 +114,11 @@ function ruleModify(ctx: IpCtx, argv: string[], add: boolean): number {
         v = n;
       }
       if (matches(v, 'help')) return usage(o);
-      if (matches(v, 'goto') || matches(v, 'nop')) return unsupported(o, `ip rule ... ${v}`);
+      if (matches(v, 'goto')) {
+        if (a.next() === undefined) return incomplete(o);
+        return unsupported(o, 'ip rule ... goto');
+      }
+      if (matches(v, 'nop')) return unsupported(o, 'ip rule ... nop');
       if (v === 'blackhole' || v === 'unreachable' || v === 'prohibit') rule.action = v;
       else if (v === 'unicast') rule.action = 'lookup';
       else if (['local', 'broadcast', 'brd', 'anycast', 'multicast', 'throw', 'nat', 'xresolve'].includes(v)) return unsupported(o, `ip rule type ${v}`);
@@ -177,7 +181,8 @@ function ruleFilter(ctx: IpCtx, argv: string[]): ((r: RuleInfo) => boolean) | nu
         if (n === undefined) return incomplete(o);
         v = n;
       }
-      const p = v === 'all' ? { addr: '0.0.0.0', len: 0 } : getPrefix(ctx, v);
+      // The dump family defaults to AF_INET here, which names the family in get_prefix()'s complaint.
+      const p = getPrefix({ ...ctx, opts: { ...ctx.opts, family: 'inet' } }, v);
       if (typeof p === 'number') return p;
       // The rule's own prefix must be at least as long as the selector's and inside it.
       const inside = (addr: string | undefined, len: number | undefined): boolean => p.len <= (len ?? 0) && (p.len === 0 || within(addr ?? '0.0.0.0', p.addr, p.len));
