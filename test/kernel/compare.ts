@@ -5,6 +5,7 @@
 import { classify } from './classify.js';
 import type { Step } from './linux.js';
 import { MacTable, normalise } from './normalise.js';
+import { versionHint } from './versions.js';
 
 export interface Verdict {
   line: number;
@@ -83,6 +84,8 @@ export function describeVerdict(v: Verdict): string {
       s += `  stdout, linux:\n${indent(v.linuxOut.stdout)}  stdout, podnet:\n${indent(v.podnetOut.stdout)}`;
     if (v.linuxOut.stderr !== v.podnetOut.stderr)
       s += `  stderr, linux:\n${indent(v.linuxOut.stderr)}  stderr, podnet:\n${indent(v.podnetOut.stderr)}`;
+    const hint = versionHint(v.linuxOut.stdout + v.linuxOut.stderr, v.podnetOut.stdout + v.podnetOut.stderr);
+    if (hint) s += `  note (kernel version?): ${hint}\n`;
   }
   return s;
 }
