@@ -64,7 +64,7 @@ describe('ping argument parsing', () => {
   });
 
   it('refuses what podnet does not model, saying so', () => {
-    expect(refused(['ping', '-l', '3', '10.0.0.2']).stderr).toBe('podnet: unsupported: ping: preload is not modelled\n');
+    expect(refused(['ping', '-m', '3', '10.0.0.2']).stderr).toBe('podnet: unsupported: ping: packet marks is not modelled\n');
     expect(refused(['ping', '-6', '::1']).stderr).toContain('IPv6');
   });
 });

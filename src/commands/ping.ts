@@ -92,6 +92,7 @@ export interface PingOptions {
   audible: boolean;
   outstanding: boolean;
   flood: boolean;
+  preload: number;
   pmtudisc?: 'do' | 'dont' | 'want';
   device?: string;
   sourceAddr?: string;
@@ -113,7 +114,6 @@ const UNSUPPORTED: Record<string, string> = {
   T: 'IP timestamps',
   A: 'adaptive ping',
   D: 'wall-clock timestamps',
-  l: 'preload',
   m: 'packet marks',
   r: 'SO_DONTROUTE',
   v: 'verbose output',
@@ -123,7 +123,7 @@ export function parsePingArgs(argv: readonly string[]): PingParse {
   const prog = argv[0] ?? 'ping';
   const fail = (code: number, stderr: string, stdout = ''): PingParse => ({ ok: false, exit: result(code, stdout, stderr) });
   const g = getopt(argv, OPTSTRING);
-  const o: PingOptions = { count: 0, deadlineS: 0, lingerMs: 10000, intervalMs: 1000, datalen: 56, quiet: false, numeric: false, broadcast: false, audible: false, outstanding: false, flood: false, targets: [], argv: argv.slice(1) };
+  const o: PingOptions = { count: 0, deadlineS: 0, lingerMs: 10000, intervalMs: 1000, datalen: 56, quiet: false, numeric: false, broadcast: false, audible: false, outstanding: false, flood: false, preload: 1, targets: [], argv: argv.slice(1) };
   let family: 4 | 6 | undefined;
   let warnings = '';
   let intervalGiven = false;
@@ -160,6 +160,12 @@ export function parsePingArgs(argv: readonly string[]): PingParse {
       case 'O':
         o.outstanding = true;
         break;
+      case 'l': {
+        const v = num(1n, 65536n);
+        if (typeof v !== 'number') return v;
+        o.preload = v;
+        break;
+      }
       case 'f':
         // iputils: flood means no name lookups and, unless -i was given, no interval at all.
         o.flood = true;
@@ -380,6 +386,7 @@ function runPingCommand(prog: string, o: PingOptions, warnings: string, ctx: Exe
       audible: o.audible,
       outstanding: o.outstanding,
       flood: o.flood,
+      preload: o.preload,
     },
     {
       send: (seq, size) => (connected.ok ? sock.send(seq, size) : connected),

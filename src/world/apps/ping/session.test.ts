@@ -214,3 +214,11 @@ describe('ping -f (real captures, stdout not a terminal)', () => {
     expect(run(cfg({ count: 3, intervalMs: 200, flood: true }), echo(0.03)).out).toMatch(/time 400ms\nrtt min\/avg\/max\/mdev = 0\.030\/0\.030\/0\.030\/0\.000 ms, ipg\/ewma 200\.000\/0\.030 ms\n$/);
   });
 });
+
+describe('ping -l (real captures)', () => {
+  it('-l 3 lets three probes out at once, then one per interval; answers come with pipe 3', () => {
+    const three = run(cfg({ count: 3, preload: 3 }), echo(0.005));
+    expect(three.out).toMatch(/3 packets transmitted, 3 received, 0% packet loss, time 0ms\nrtt min\/avg\/max\/mdev = [\d./]+ ms, pipe 3\n$/);
+    expect(run(cfg({ count: 5, preload: 3 }), echo(0.005)).out).toMatch(/5 packets transmitted, 5 received, 0% packet loss, time 2000ms\n/);
+  });
+});

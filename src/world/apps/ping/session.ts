@@ -40,6 +40,8 @@ export interface PingConfig {
   outstanding?: boolean;
   /** -f: a dot per probe, a backspace per answer, "E" per error, instead of lines. */
   flood?: boolean;
+  /** -l: probes sent at once before settling to one per interval (default 1). */
+  preload?: number;
 }
 
 export interface PingIo {
@@ -82,6 +84,7 @@ export class PingSession {
   private lingerAt: number | undefined;
   private waittimeUs = 0;
   private wakeAt = 0;
+  private tokens = 0;
   private readonly timing: boolean;
 
   constructor(
@@ -199,14 +202,20 @@ export class PingSession {
     this.nerrors++;
   }
 
+  /** iputils' token bucket: -l N lets N probes out at once, then one per interval. */
   private pinger(now: number): number {
     const { count, deadlineS, intervalMs, datalen } = this.cfg;
+    const preload = this.cfg.preload ?? 1;
     if (this.exiting || (count && this.ntransmitted >= count && !deadlineS)) return 1000;
-    if (this.lastSendAt !== undefined) {
-      const elapsed = now - this.lastSendAt;
-      // -i 0: as fast as answers come back, but never more than one probe per 10 ms unanswered.
-      if (intervalMs === 0 && elapsed < MININTERVAL - EPS && this.inFlight() >= 1) return MININTERVAL - elapsed;
-      if (elapsed < intervalMs - EPS) return intervalMs - elapsed;
+    if (this.lastSendAt === undefined) {
+      this.tokens = intervalMs * (preload - 1);
+    } else {
+      let ntokens = now - this.lastSendAt;
+      // -i 0: as fast as answers come back, but never more than `preload` unanswered per 10 ms.
+      if (intervalMs === 0 && ntokens < MININTERVAL - EPS && this.inFlight() >= preload) return MININTERVAL - ntokens;
+      ntokens = Math.min(ntokens + this.tokens, intervalMs * preload);
+      if (ntokens < intervalMs - EPS) return intervalMs - ntokens;
+      this.tokens = Math.max(0, ntokens - intervalMs);
     }
     this.lastSendAt = now;
     if (this.cfg.outstanding && this.ntransmitted > 0 && !this.rcvd.has(u16(this.ntransmitted))) {
@@ -218,8 +227,10 @@ export class PingSession {
     const r = this.io.send(seq, datalen);
     this.advanceNtransmitted();
     if (r.ok && this.cfg.flood && !this.cfg.quiet) this.stdout += '.';
+    if (r.ok) return intervalMs - this.tokens;
     // A refused send counts as transmitted; what went wrong (if anything) arrives as a local error.
-    return r.ok ? intervalMs : SCHINT(intervalMs);
+    this.tokens = 0;
+    return SCHINT(intervalMs);
   }
 
   private scheduleExit(next: number, now: number): number {
