@@ -45,6 +45,13 @@ export interface PacketView {
 export interface MatchEnv {
   /** A draw in [0, 1) for `-m statistic --mode random`. */
   rng(): number;
+  /**
+   * When set, decides `-m statistic --mode random` instead of rng: called with the rule's match
+   * probability, returns whether this walk takes the match. paths.ts uses it to enumerate branches.
+   */
+  chance?(probability: number): boolean;
+  /** Evaluate without side effects: no counters, no nth counter steps (analysis walks). */
+  dryRun?: boolean;
   /** RTN_* type of an address (optionally limited to a device), for -m addrtype; default UNICAST. */
   addrType?(addr: number, dev?: string): AddrType;
   /** ipset membership for -m set; absent = sets are empty. */
@@ -141,12 +148,13 @@ export function matchOne(m: Match, p: PacketView, env: MatchEnv): boolean {
     case 'statistic':
       if (m.mode === 'random') {
         // (get_random_u32() & 0x7FFFFFFF) < probability
+        if (env.chance) return env.chance(m.probability / 0x80000000) !== m.inv;
         const draw = Math.floor(env.rng() * 0x80000000);
         return draw < m.probability !== m.inv;
       } else {
         // statistic_mt nth: count runs 0..every-1 and the rule hits when it wraps to 0.
         const next = m.state.count === m.every - 1 ? 0 : m.state.count + 1;
-        m.state.count = next;
+        if (!env.dryRun) m.state.count = next;
         return (next === 0) !== m.inv;
       }
     case 'physdev': {

@@ -180,8 +180,10 @@ export function traverseTable(
       frame.pos++;
       const rule = rules[i]!;
       if (!ruleMatches(rule, p, env)) continue;
-      rule.counters.pkts++;
-      rule.counters.bytes += p.len;
+      if (!env.dryRun) {
+        rule.counters.pkts++;
+        rule.counters.bytes += p.len;
+      }
       report(env, table.name, frame.chain, i, rule);
       const t = rule.target;
       if (!t) continue;
@@ -235,8 +237,10 @@ export function traverseTable(
       continue;
     }
     // Fell off (or RETURNed from) the built-in chain: its policy decides.
-    base.counters.pkts++;
-    base.counters.bytes += p.len;
+    if (!env.dryRun) {
+      base.counters.pkts++;
+      base.counters.bytes += p.len;
+    }
     env.onRule?.({ table: table.name, chain: base.name, num: 0, text: `-P ${base.name} ${base.policy ?? 'ACCEPT'}` });
     return base.policy === 'DROP' ? { kind: 'drop', chain: base.name, num: 0, policy: true } : { kind: 'accept' };
   }
