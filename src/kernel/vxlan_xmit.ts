@@ -6,7 +6,8 @@
  */
 import type { Net } from './netns.js';
 import type { NetDevice } from './netdevice.js';
-import { IPPROTO_UDP, newSkb, type SkBuff } from './skb.js';
+import { ETH_P_ARP, IPPROTO_UDP, newSkb, type SkBuff } from './skb.js';
+import { NUD_NOARP, NUD_PERMANENT, NUD_REACHABLE } from './neighbour.js';
 import { frameBytes } from './skb_bytes.js';
 import { ipRouteOutput, routeMtu } from './route.js';
 import { ipHeader, ipLocalOut } from './ip_output.js';
@@ -29,12 +30,19 @@ export const VXLAN_DROP = {
 } as const;
 
 const isMulticast = (a: number): boolean => a >>> 28 === 0xe;
+// Read at call time: neighbour.js sits in an import cycle with this module (via dev.js).
+const nudConnected = (): number => NUD_PERMANENT | NUD_NOARP | NUD_REACHABLE;
 const IPTOS_ECN_MASK = 0x03;
 
 /** vxlan_xmit: the frame was queued on the vxlan device. */
 export function vxlanXmit(dev: NetDevice, skb: SkBuff): void {
   const v = vxlanOf(dev);
   if (!v) return;
+  // With `proxy` every ARP frame stays local: requests are answered from the neighbour table.
+  if (v.cfg.proxy && skb.ethertype === ETH_P_ARP) {
+    arpReduce(v, skb);
+    return;
+  }
   let f = vxlanFdbLookup(v, skb.ethDst);
   if (!f) {
     // Unknown destinations go to the all-zeros entry: the flood list (flannel has none; a
@@ -47,6 +55,35 @@ export function vxlanXmit(dev: NetDevice, skb: SkBuff): void {
   }
   const inner = frameBytes(skb);
   for (const r of f.remotes) xmitOne(v, skb, inner, r);
+}
+
+/**
+ * arp_reduce: answer an ARP request for an address the vxlan device has a connected neighbour
+ * entry for, as if the owner had replied through the tunnel; anything else is consumed silently
+ * (an l3miss notification would go to user space, which podnet does not model).
+ */
+function arpReduce(v: VxlanDev, skb: SkBuff): void {
+  const dev = v.dev;
+  const arp = skb.arp;
+  if (dev.noarp || !arp || arp.op !== 1) return;
+  const tip = arp.targetIp;
+  if (tip >>> 24 === 127 || tip >>> 28 === 0xe) return;
+  const n = dev.net.neigh.lookup(dev, tip);
+  if (!n || !(n.state & nudConnected()) || !n.lladdr) {
+    if (dev.net.env.trace) dev.net.trace('arp', 'proxy-miss', `${dev.name}: no neighbour entry for ${formatIpv4(tip)}, request consumed`, dev, skb);
+    return;
+  }
+  // A neighbour whose MAC sits behind a local (any-address) FDB entry is bridge-local: no answer.
+  const f = vxlanFdbLookup(v, n.lladdr);
+  if (f && f.remotes[0]?.ip === 0) return;
+  const reply = newSkb();
+  reply.ethDst = arp.senderMac;
+  reply.ethSrc = n.lladdr;
+  reply.ethertype = ETH_P_ARP;
+  reply.arp = { op: 2, senderMac: n.lladdr, senderIp: tip, targetMac: arp.senderMac, targetIp: arp.senderIp };
+  reply.dev = dev;
+  if (dev.net.env.trace) dev.net.trace('arp', 'proxy-reply', `${dev.name}: ${formatIpv4(tip)} is at ${n.lladdr}`, dev, reply);
+  dev.net.env.soon(netifReceive as (a: unknown) => void, reply);
 }
 
 /** udp_flow_src_port: a hash of the inner flow scaled into the namespace's local port range. */
