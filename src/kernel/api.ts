@@ -367,6 +367,8 @@ export interface SocketError {
   mtu?: number;
   /** The offending datagram's ICMP echo sequence, for ping sockets. */
   seq?: number;
+  /** New next hop announced by an ICMP redirect ("Redirect Host(New nexthop: X)"). */
+  gateway?: string;
 }
 
 export interface EchoReply {

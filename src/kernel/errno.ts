@@ -32,6 +32,7 @@ export const ERRNO = {
   ELOOP: { code: 40, text: 'Too many levels of symbolic links' },
   ENONET: { code: 64, text: 'Machine is not on the network' },
   ENOPROTOOPT: { code: 92, text: 'Protocol not available' },
+  EREMOTEIO: { code: 121, text: 'Remote I/O error' },
 } as const;
 
 export type Errno = keyof typeof ERRNO;

@@ -37,6 +37,7 @@ function isError(type: number): boolean {
 export function icmpErrno(type: number, code: number): Errno {
   if (type === ICMP_TIME_EXCEEDED) return 'EHOSTUNREACH';
   if (type === ICMP_PARAMETERPROB) return 'EPROTONOSUPPORT';
+  if (type === ICMP_REDIRECT) return 'EREMOTEIO';
   switch (code) {
     case 0:
     case 6:
@@ -127,6 +128,11 @@ export function icmpRcv(net: Net, skb: SkBuff, rt: Rtable): void {
     case ICMP_TIME_EXCEEDED:
     case ICMP_PARAMETERPROB:
       icmpUnreach(net, skb);
+      return;
+    case ICMP_REDIRECT:
+      // icmp_redirect -> icmp_socket_deliver: raw ICMP sockets (ping) see it; the route exception
+      // (ip_do_redirect) is not modelled yet.
+      if (h.quote?.skb.ip) net.sockets.icmpError(skb, h.quote.skb);
       return;
     default:
       return;

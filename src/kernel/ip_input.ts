@@ -9,7 +9,7 @@ import { ipRouteInput, routeMtu, type Rtable } from './route.js';
 import { IPPROTO_ICMP, IPPROTO_IPIP, IPPROTO_TCP, IPPROTO_UDP, PktType, type SkBuff } from './skb.js';
 import { DROP } from './drops.js';
 import { nfHook } from './netfilter.js';
-import { icmpRcv, icmpSend, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, ICMP_HOST_UNREACH, ICMP_NET_UNREACH, ICMP_PKT_FILTERED, ICMP_PORT_UNREACH, ICMP_PROT_UNREACH, ICMP_TIME_EXCEEDED } from './icmp.js';
+import { icmpRcv, icmpSend, ICMP_REDIRECT, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, ICMP_HOST_UNREACH, ICMP_NET_UNREACH, ICMP_PKT_FILTERED, ICMP_PORT_UNREACH, ICMP_PROT_UNREACH, ICMP_TIME_EXCEEDED } from './icmp.js';
 import { ipOutput } from './ip_output.js';
 import { formatIpv4 } from '../wire/addr.js';
 import { ipDefrag } from './ip_fragment.js';
@@ -98,6 +98,34 @@ export function ipLocalDeliver(net: Net, skbIn: SkBuff, rt: Rtable): void {
   }
 }
 
+const REDIRECT_LOAD_MS = 20;
+const REDIRECT_NUMBER = 9;
+const REDIRECT_SILENCE_MS = REDIRECT_LOAD_MS << 10;
+
+/**
+ * ip_rt_send_redirect: per-source token logic of the inet peer: the first redirect goes at once,
+ * the n-th only after 20 ms << n, none after 9 until 20.48 s of silence.
+ */
+function ipRtSendRedirect(net: Net, skb: SkBuff, rt: Rtable): void {
+  const now = net.env.now();
+  const src = skb.ip!.src;
+  let peer = net.redirectPeers.get(src);
+  if (!peer) {
+    peer = { rateLast: now, n: 0 };
+    net.redirectPeers.set(src, peer);
+  }
+  if (now > peer.rateLast + REDIRECT_SILENCE_MS) peer.n = 0;
+  if (peer.n >= REDIRECT_NUMBER) {
+    peer.rateLast = now;
+    return;
+  }
+  if (peer.n === 0 || now > peer.rateLast + (REDIRECT_LOAD_MS << peer.n)) {
+    icmpSend(net, skb, ICMP_REDIRECT, 1, rt.gw || skb.ip!.dst, false);
+    peer.rateLast = now;
+    peer.n++;
+  }
+}
+
 /** ip_forward. */
 export function ipForward(net: Net, skbIn: SkBuff, rt: Rtable, indev: NetDevice): void {
   const ip = skbIn.ip!;
@@ -122,6 +150,8 @@ export function ipForward(net: Net, skbIn: SkBuff, rt: Rtable, indev: NetDevice)
   skb.ip!.ttl--;
   skb.bytes = undefined;
   if (net.env.trace) net.trace('forward', 'forward', `ttl ${ip.ttl} -> ${ip.ttl - 1}, out ${rt.dev.name}`, indev, skb);
+  // "We now generate an ICMP HOST REDIRECT giving the route we calculated."
+  if (rt.redirect) ipRtSendRedirect(net, skb, rt);
   if (!nfHook(net, 'FORWARD', skb, indev, rt.dev)) return;
   ipOutput(net, skb, rt, indev);
 }

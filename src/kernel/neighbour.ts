@@ -3,6 +3,11 @@
  * NUD state machine on virtual time, the unresolved queue, solicitations, proxy entries, and the
  * link-failure report when resolution fails.
  */
+// First import on purpose: these constants must exist before the import cycle through icmp.ts
+// (neighbour -> icmp -> ip_output -> dev -> vxlan_xmit -> neighbour) reaches modules that read them
+// at load time.
+import { NUD_INCOMPLETE, NUD_REACHABLE, NUD_STALE, NUD_DELAY, NUD_PROBE, NUD_FAILED, NUD_NOARP, NUD_PERMANENT, NUD_NONE } from './neigh_state.js';
+export { NUD_INCOMPLETE, NUD_REACHABLE, NUD_STALE, NUD_DELAY, NUD_PROBE, NUD_FAILED, NUD_NOARP, NUD_PERMANENT, NUD_NONE } from './neigh_state.js';
 import type { NeighState } from './api.js';
 import type { NetDevice } from './netdevice.js';
 import type { Net } from './netns.js';
@@ -14,16 +19,6 @@ import { icmpSend, ICMP_DEST_UNREACH, ICMP_HOST_UNREACH } from './icmp.js';
 import { formatIpv4 } from '../wire/addr.js';
 import { BROADCAST_MAC, ZERO_MAC } from '../wire/addr.js';
 
-/** NUD_* bits (include/uapi/linux/neighbour.h). */
-export const NUD_INCOMPLETE = 0x01;
-export const NUD_REACHABLE = 0x02;
-export const NUD_STALE = 0x04;
-export const NUD_DELAY = 0x08;
-export const NUD_PROBE = 0x10;
-export const NUD_FAILED = 0x20;
-export const NUD_NOARP = 0x40;
-export const NUD_PERMANENT = 0x80;
-export const NUD_NONE = 0x00;
 const NUD_IN_TIMER = NUD_INCOMPLETE | NUD_REACHABLE | NUD_DELAY | NUD_PROBE;
 const NUD_VALID = NUD_PERMANENT | NUD_NOARP | NUD_REACHABLE | NUD_PROBE | NUD_STALE | NUD_DELAY;
 const NUD_CONNECTED = NUD_PERMANENT | NUD_NOARP | NUD_REACHABLE;

@@ -170,7 +170,9 @@ export class NetlinkImpl implements Netlink {
     }
     if (change.address !== undefined) {
       const mac = parseMac(change.address);
-      if (!mac || (parseInt(mac.slice(0, 2), 16) & 1) === 1 || dev.kind === 'loopback') return kerr('EINVAL');
+      if (!mac || dev.kind === 'loopback') return kerr('EINVAL');
+      // eth_prepare_mac_addr_change: multicast or all-zero addresses are EADDRNOTAVAIL.
+      if ((parseInt(mac.slice(0, 2), 16) & 1) === 1 || mac === '00:00:00:00:00:00') return kerr('EADDRNOTAVAIL');
       const old = dev.mac;
       dev.mac = mac;
       if (dev.kind === 'bridge') {
@@ -194,8 +196,7 @@ export class NetlinkImpl implements Netlink {
     if (change.name !== undefined && change.name !== dev.name) {
       if (!validName(change.name)) return kerr('EINVAL');
       if (net.devs.has(change.name)) return kerr('EEXIST');
-      // dev_change_name: a running device cannot be renamed (no IFF_LIVE_RENAME_OK here).
-      if (dev.adminUp) return kerr('EBUSY');
+      // Kernel 6.18 (the oracle) renames devices that are up; 6.1 answered EBUSY.
       net.devs.delete(dev.name);
       for (const a of dev.inDev.addrs) if (a.label === dev.name) a.label = change.name;
       dev.name = change.name;

@@ -83,6 +83,8 @@ export class Net {
   customLocalRoutes = false;
   /** fib4_has_custom_rules: a rule was ever added or deleted (unmerges local and main). */
   customRules = false;
+  /** inet_peer redirect rate state per source address (ip_rt_send_redirect). */
+  readonly redirectPeers = new Map<number, { rateLast: number; n: number }>();
   ipId = 0;
   /** ip_idents: per-bucket IP identification counters. */
   readonly idents = new Map<number, number>();

@@ -103,6 +103,7 @@ export class SocketTable {
       icmpType: h.type,
       icmpCode: h.code,
       ...(h.type === 3 && h.code === 4 ? { mtu: h.mtu } : {}),
+      ...(h.type === 5 ? { gateway: formatIpv4(h.gateway) } : {}),
     };
     const qip = quoted.ip!;
     if (quoted.icmp) {
@@ -114,6 +115,8 @@ export class SocketTable {
       }
       return;
     }
+    // Only ICMP sockets report redirects; UDP and TCP act on them silently (ipv4_sk_redirect).
+    if (h.type === 5) return;
     if (quoted.udp) {
       const list = this.udp.get(quoted.udp.sport) ?? [];
       for (const s of list) {
