@@ -59,6 +59,19 @@ describe('sysctl', () => {
     expect(run('-w', '=', 'net.ipv4.ip_forward=1')).toEqual({ exitCode: 1, stdout: 'net.ipv4.ip_forward = 1\n', stderr: '' });
     expect(run('-w', '=2')).toEqual({ exitCode: 1, stdout: '', stderr: 'sysctl: Path is not under /proc/sys/: /proc/sys/\n' });
   });
+  it('puts getopt complaints on stderr and the usage on stdout with status 0, as observed', () => {
+    const { run } = setup();
+    const r = run('-z');
+    expect(r.exitCode).toBe(0);
+    expect(r.stderr).toBe("sysctl: invalid option -- 'z'\n");
+    expect(r.stdout).toMatch(/^\nUsage:\n sysctl \[options\]/);
+    expect(run('--foo').stderr).toBe("sysctl: unrecognized option '--foo'\n");
+  });
+  it('echoes only the value of a write under -N, and reports a trailing separator as not a directory', () => {
+    const { run } = setup();
+    expect(run('-N', '-w', 'net.ipv4.ip_forward=0')).toEqual({ exitCode: 0, stdout: '0\n', stderr: '' });
+    expect(run('net.ipv4.ip_forward.')).toEqual({ exitCode: 1, stdout: '', stderr: 'sysctl: cannot stat /proc/sys/net/ipv4/ip_forward/: Not a directory\n' });
+  });
   it('prints the kernel refusal of a value', () => {
     const { run, nl } = setup();
     nl.state.failNext = { ok: false, error: { kind: 'kernel', errno: 'EINVAL', message: 'Invalid argument' } };

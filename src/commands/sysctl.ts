@@ -116,6 +116,14 @@ class Run {
       return;
     }
     if (r.error.errno === 'ENOENT' && this.list(display)) return;
+    if (r.error.errno === 'ENOENT' && /[./]$/.test(key) && this.nl.sysctlGet(path.replace(/\/+$/, '')).ok) {
+      // A trailing separator names a file as if it were a directory.
+      if (!this.f.ignore) {
+        this.stderr += `sysctl: cannot stat /proc/sys/${path}: Not a directory\n`;
+        this.rc = 1;
+      }
+      return;
+    }
     if (r.error.errno === 'EACCES' || r.error.errno === 'EPERM') {
       this.stderr += `sysctl: permission denied on key '${display}'\n`;
       this.rc = 1;
@@ -167,8 +175,8 @@ class Run {
       }
     }
     if (this.f.quiet) return;
-    if (this.f.names) this.stdout += `${display}\n`;
-    else if (this.f.values) this.stdout += this.f.binary ? value : `${value}\n`;
+    // -N only shapes reads; a write under -N or -n echoes the bare value (observed on 4.0.2).
+    if (this.f.names || this.f.values) this.stdout += this.f.binary ? value : `${value}\n`;
     else this.stdout += `${display} = ${value}\n`;
   }
 }
@@ -191,14 +199,15 @@ export const sysctl: Command = (argv, ctx): ExecResult => {
       const exact = longs.includes(name) ? name : hits.length === 1 ? hits[0] : undefined;
       if (!exact) {
         const why = hits.length > 1 ? `option '${a}' is ambiguous` : `unrecognized option '${a}'`;
-        // procps prints the usage after getopt's complaint but still exits 0 here (observed on 4.0.2).
-        return result(0, '', `sysctl: ${why}\n${USAGE}`);
+        // getopt's complaint goes to stderr, the usage to stdout, and the status is 0 (observed on 4.0.2).
+        return result(0, USAGE, `sysctl: ${why}\n`);
       }
       if (exact === 'pattern') {
         const v = inline ?? args[++i];
-        if (v === undefined) return result(0, '', `sysctl: option '--pattern' requires an argument\n${USAGE}`);
+        if (v === undefined) return result(0, USAGE, "sysctl: option '--pattern' requires an argument\n");
         const re = compile(v);
-        if (!re) return result(1, '', `sysctl: unable to compile regex: ${v}\n`);
+        // A pattern regcomp() refuses makes procps 4.0.2 list nothing and still succeed.
+        if (!re) return result(0);
         f.pattern = re;
         continue;
       }
@@ -212,9 +221,9 @@ export const sysctl: Command = (argv, ctx): ExecResult => {
         const c = a[j]!;
         if (c === 'r') {
           const v = j + 1 < a.length ? a.slice(j + 1) : args[++i];
-          if (v === undefined) return result(0, '', `sysctl: option requires an argument -- 'r'\n${USAGE}`);
+          if (v === undefined) return result(0, USAGE, "sysctl: option requires an argument -- 'r'\n");
           const re = compile(v);
-          if (!re) return result(1, '', `sysctl: unable to compile regex: ${v}\n`);
+          if (!re) return result(0);
           f.pattern = re;
           break;
         }
@@ -291,6 +300,7 @@ function applyShort(c: string, f: Flags): ExecResult | undefined {
     case 'S':
       return result(EXIT_UNSUPPORTED, '', 'podnet: unsupported: sysctl -p/--system (loading settings from files)\n');
     default:
-      return result(0, '', `sysctl: invalid option -- '${c}'\n${USAGE}`);
+      // getopt's complaint goes to stderr while procps prints its usage on stdout, status 0 (observed).
+      return result(0, USAGE, `sysctl: invalid option -- '${c}'\n`);
   }
 }
