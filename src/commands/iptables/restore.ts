@@ -51,8 +51,8 @@ export function splitRestoreLine(line: string): string[] {
   for (let i = 0; i < line.length; i++) {
     const c = line.charCodeAt(i);
     if (quoted) {
-      if (c === 0x5c && line.charCodeAt(i + 1) === 0x22) {
-        cur += line.slice(start, i) + '"';
+      if (c === 0x5c && (line.charCodeAt(i + 1) === 0x22 || line.charCodeAt(i + 1) === 0x5c)) {
+        cur += line.slice(start, i) + line[i + 1];
         i++;
         start = i + 1;
       } else if (c === 0x22) {
@@ -120,11 +120,11 @@ export function restore(text: string, rs: Ruleset, opts: RestoreOptions): Failur
     let line = text.slice(pos, end);
     pos = end + 1;
     lineNo++;
-    if (line.endsWith('\r')) line = line.slice(0, -1);
     if (line === '' || line[0] === '#') continue;
     if (cur === undefined) {
       if (line[0] === '*') {
-        const name = line.slice(1).trim();
+        // strtok(buffer + 1, " \t\n"): the name ends at a blank; a CR stays part of it.
+        const name = line.slice(1).split(/[ \t]/)[0] ?? '';
         if (!isTableName(name)) return paramFail(`${PROG}: line ${lineNo} table name '${name}' invalid`, lineNo);
         // Without --noflush the block starts from an empty table (iptables-nft deletes it first).
         cur = opts.noflush ? rs.table(name).clone() : new NfTable(name);
@@ -175,8 +175,9 @@ export function restore(text: string, rs: Ruleset, opts: RestoreOptions): Failur
       words = words.slice(1);
     }
     // Jump targets are resolved at COMMIT, so the parser accepts any chain name here.
+    if (words.includes('-t') || words.includes('--table')) return paramFail('The -t option cannot be used in iptables-restore.\n', lineNo);
     const parsed = parseIptables(words, env, table.name);
-    if (!parsed.ok) return paramFail(parsed.error.msg.replace(/\n$/, ''), lineNo, parsed.error.bare);
+    if (!parsed.ok) return paramFail(parsed.error.msg, lineNo, parsed.error.bare);
     if (atCommit) continue;
     const p = parsed.value;
     if (counters && opts.counters) for (const r of p.rules) r.counters = { ...counters };

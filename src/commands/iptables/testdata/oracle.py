@@ -11,8 +11,9 @@ def run_inside(path):
         line = line.rstrip('\n')
         if not line.strip() or line.lstrip().startswith('#'):
             continue
-        p = subprocess.run(['bash', '-c', line], cwd=here, capture_output=True, text=True)
-        norm = lambda s: re.sub(r' on \w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \d{4}', ' on DATE', s)
+        # Bytes, decoded by hand: text mode would turn a CR the tool printed into a newline.
+        p = subprocess.run(['bash', '-c', line], cwd=here, capture_output=True)
+        norm = lambda b: re.sub(r' on \w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \d{4}', ' on DATE', b.decode('utf-8', 'replace'))
         out.append({'cmd': line, 'rc': p.returncode, 'stdout': norm(p.stdout), 'stderr': norm(p.stderr)})
     return out
 
