@@ -64,7 +64,9 @@ function ipInto(skb: SkBuff, bytes: Uint8Array, quote: boolean): boolean {
   }
   skb.ip = hdr;
   skb.ethertype = ETH_P_IP;
-  if (hdr.fragOff > 0) {
+  // A fragment (first one included) keeps its bytes raw, as the stack's own fragments do, until
+  // reassembly parses the whole datagram.
+  if (hdr.fragOff > 0 || (hdr.mf && !quote)) {
     skb.payload = payload;
     return true;
   }

@@ -6,7 +6,7 @@
  */
 import type { Net } from './netns.js';
 import type { NetDevice } from './netdevice.js';
-import { ETH_P_ARP, IPPROTO_UDP, newSkb, type SkBuff } from './skb.js';
+import { cloneSkb, ETH_P_ARP, ETH_P_IP, ICMP_QUOTE_MAX, IPPROTO_UDP, ipTotalLen, newSkb, PktType, type SkBuff } from './skb.js';
 import { NUD_NOARP, NUD_PERMANENT, NUD_REACHABLE } from './neighbour.js';
 import { frameBytes } from './skb_bytes.js';
 import { ipRouteOutput, routeMtu } from './route.js';
@@ -137,7 +137,7 @@ function xmitOne(v: VxlanDev, skb: SkBuff, inner: Uint8Array, r: VxlanRdst): voi
     dev.net.trace('drop', VXLAN_DROP.CIRCULAR, `${dev.name}: circular route to ${formatIpv4(r.ip)}`, dev, skb);
     return;
   }
-  tunnelCheckPmtu(v, skb, routeMtu(net, rt) - VXLAN_HEADROOM);
+  if (tunnelCheckPmtu(v, skb, routeMtu(net, rt) - VXLAN_HEADROOM)) return;
   // ttl auto: 1 towards a group, else the underlay's default (ip4_dst_hoplimit).
   const ttl = c.ttl || (isMulticast(r.ip) ? 1 : net.defaultTtl());
   const out = newSkb();
@@ -153,22 +153,54 @@ function xmitOne(v: VxlanDev, skb: SkBuff, inner: Uint8Array, r: VxlanRdst): voi
 /**
  * skb_tunnel_check_pmtu: an inner datagram that will not fit the underlay path once wrapped lowers
  * the path MTU of the route it took (a route exception in the vxlan device's namespace), so the
- * sender's next oversize DF datagram is refused locally. This one still goes out: the outer header
- * has DF clear and the underlay fragments it. (The ICMP answer for bridged frames is not modelled.)
+ * sender's next oversize DF datagram is refused locally; this one still goes out, fragmented by the
+ * underlay since the outer header has DF clear. On a bridge port there is no route to update: a DF
+ * frame that does not fit is answered in place with a frag-needed (iptunnel_pmtud_check_icmp) and
+ * dropped. Returns true when the frame was consumed.
  */
-function tunnelCheckPmtu(v: VxlanDev, skb: SkBuff, mtu: number): void {
+function tunnelCheckPmtu(v: VxlanDev, skb: SkBuff, mtu: number): boolean {
   const ip = skb.ip;
-  if (!ip || ip.totalLen <= mtu) return;
+  if (!ip || ip.totalLen <= mtu) return false;
   const net = v.dev.net;
+  if (v.dev.master) {
+    if (skb.pktType === PktType.HOST) return false;
+    return pmtudIcmp(v, skb, mtu);
+  }
   // __ip_rt_update_pmtu: never below route.min_pmtu, never raising what the route already has.
   const pmtu = Math.max(mtu, net.globalNum('net.ipv4.route.min_pmtu'));
   const cur = net.pmtu.get(ip.dst);
   const now = net.env.now();
-  if (cur && cur.expires > now && cur.mtu <= pmtu) return;
-  if (pmtu >= v.dev.mtu) return;
+  if (cur && cur.expires > now && cur.mtu <= pmtu) return false;
+  if (pmtu >= v.dev.mtu) return false;
   net.pmtu.set(ip.dst, { mtu: pmtu, expires: now + net.globalNum('net.ipv4.route.mtu_expires') * 1000 });
   net.bump();
   net.trace('route', 'pmtu', `${v.dev.name}: path MTU to ${formatIpv4(ip.dst)} is now ${pmtu} (underlay mtu minus ${VXLAN_HEADROOM})`, v.dev, skb);
+  return false;
+}
+
+/**
+ * iptunnel_pmtud_check_icmp + iptunnel_pmtud_build_icmp: only plain DF datagrams between unicast
+ * hosts, never about an ICMP error, and only for an MTU of at least 576. The answer pretends to
+ * come from the original destination (addresses and MACs swapped, TTL copied, DF set, id 0) and is
+ * received back on the vxlan device (vxlan_encap_bypass), so the bridge delivers it to the sender.
+ */
+function pmtudIcmp(v: VxlanDev, skb: SkBuff, mtu: number): boolean {
+  const ip = skb.ip!;
+  if (mtu < 576 || !ip.df || ip.mf || ip.fragOff) return false;
+  const bad = (a: number): boolean => a === 0xffffffff || a >>> 28 === 0xe;
+  if (bad(ip.dst) || bad(ip.src) || ip.src >>> 24 === 0 || ip.src >>> 24 === 127) return false;
+  if (ip.protocol === 1 && skb.icmp && [3, 4, 5, 11, 12].includes(skb.icmp.type)) return false;
+  const reply = newSkb();
+  reply.ethDst = skb.ethSrc;
+  reply.ethSrc = skb.ethDst;
+  reply.icmp = { type: 3, code: 4, id: 0, seq: 0, mtu, gateway: 0, quote: { skb: cloneSkb(skb), len: Math.min(ip.totalLen, ICMP_QUOTE_MAX) } };
+  reply.ip = { tos: 0, totalLen: 0, id: 0, df: true, mf: false, fragOff: 0, ttl: ip.ttl, protocol: 1, src: ip.dst, dst: ip.src };
+  reply.ip.totalLen = ipTotalLen(reply);
+  reply.ethertype = ETH_P_IP;
+  reply.dev = v.dev;
+  v.dev.net.trace('icmp', 'frag-needed', `${v.dev.name}: ${ip.totalLen} bytes with DF do not fit the underlay (mtu ${mtu}); answering for ${formatIpv4(ip.dst)}`, v.dev, reply);
+  v.dev.net.env.soon(netifReceive as (a: unknown) => void, reply);
+  return true;
 }
 
 /**
