@@ -13,10 +13,12 @@ const notModelled =
   (ctx) =>
     unsupported(ctx.out, `bridge ${name}`);
 
-const help: Handler = (ctx) => {
-  ctx.out.err(BRIDGE_USAGE);
+function printUsage(o: Out): number {
+  o.err(BRIDGE_USAGE);
   return BR_FAIL;
-};
+}
+
+const help: Handler = (ctx) => printUsage(ctx.out);
 
 /** bridge.c's cmds[] order decides abbreviations. */
 const OBJECTS: [string, Handler][] = [
@@ -37,7 +39,7 @@ function run(argv: string[], exec: Parameters<Command>[1], o: Out): number {
   let json = false;
   let pretty = false;
   let i = 0;
-  const usage = (): number => help({ out: o } as BridgeCtx, []);
+  const usage = (): number => printUsage(o);
   while (i < argv.length) {
     let opt = argv[i]!;
     if (opt === '--') {

@@ -20,10 +20,12 @@ const notModelled =
   (ctx) =>
     unsupported(ctx.out, `ip ${name}`);
 
-const help: Handler = (ctx) => {
-  ctx.out.err(IP_USAGE);
+function usage(o: Out): number {
+  o.err(IP_USAGE);
   return EXIT_USAGE;
-};
+}
+
+const help: Handler = (ctx) => usage(ctx.out);
 
 /** ip.c's cmds[] in its order: the first entry the word prefixes wins. */
 const OBJECTS: [string, Handler][] = [
@@ -81,7 +83,7 @@ function run(argv: string[], exec: Parameters<Command>[1], o: Out): number {
       return unsupported(o, 'ip -loops');
     } else if (matches(opt, '-family')) {
       const v = argv[++i];
-      if (v === undefined || v === 'help') return help({ out: o } as IpCtx, []);
+      if (v === undefined || v === 'help') return usage(o);
       if (v === 'bridge' || v === 'mpls') return unsupported(o, `ip -family ${v}`);
       const f = FAMILIES[v];
       if (!f) return invarg(o, 'invalid protocol family', v);
@@ -120,11 +122,11 @@ function run(argv: string[], exec: Parameters<Command>[1], o: Out): number {
     } else if (matches(opt, '-pretty')) {
       opts.pretty = true;
     } else if (matches(opt, '-rcvbuf')) {
-      if (argv[++i] === undefined) return help({ out: o } as IpCtx, []);
+      if (argv[++i] === undefined) return usage(o);
     } else if (/^-c(o(l(o(r)?)?)?)?(=.*)?$/.test(opt)) {
       // Colour only applies to a terminal; podnet's output never is one.
     } else if (matches(opt, '-help')) {
-      return help({ out: o } as IpCtx, []);
+      return usage(o);
     } else if (matches(opt, '-netns')) {
       const v = argv[++i];
       if (v === undefined) {
@@ -150,7 +152,7 @@ function run(argv: string[], exec: Parameters<Command>[1], o: Out): number {
     i++;
   }
   const rest = argv.slice(i);
-  if (rest.length === 0) return help({ out: o } as IpCtx, []);
+  if (rest.length === 0) return usage(o);
   if (opts.stats) return unsupported(o, 'ip -statistics');
   if (opts.family === 'inet6') return unsupported(o, 'ip -6 (IPv6 is not modelled)');
   const word = rest[0]!;

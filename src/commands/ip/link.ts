@@ -2,7 +2,7 @@
  * `ip link add|set|delete|show`: iplink_parse()'s grammar turned into LinkAddRequest / LinkChange
  * calls; listing is shared with `ip addr` (see addr.ts).
  */
-import type { LinkAddRequest, LinkChange, LinkInfo } from '../../kernel/api.js';
+import type { LinkAddRequest, LinkChange } from '../../kernel/api.js';
 import { Args, EXIT_FAIL, EXIT_USAGE, duparg, duparg2, incomplete, invarg, kfail, matches, nodev, onOff, parseCInteger, parseCUnsigned, unsupported, type Out } from './args.js';
 import { formatMac, parseLladdr } from './addrs.js';
 import type { IpCtx } from './context.js';
@@ -422,4 +422,3 @@ export function doLink(ctx: IpCtx, argv: string[]): number {
   return EXIT_USAGE;
 }
 
-export type { LinkInfo };

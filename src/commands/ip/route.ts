@@ -84,7 +84,7 @@ function parseNexthops(ctx: IpCtx, a: Args): Nexthop[] | number {
   return nhs;
 }
 
-function parseRouteArgs(ctx: IpCtx, argv: string[], del: boolean): RouteArgs | number {
+function parseRouteArgs(ctx: IpCtx, argv: string[]): RouteArgs | number {
   const o = ctx.out;
   const a = new Args(argv);
   const req: RouteRequest = { dst: '', dstLen: -1 };
@@ -207,7 +207,6 @@ function parseRouteArgs(ctx: IpCtx, argv: string[], del: boolean): RouteArgs | n
     if (typeof nhs === 'number') return nhs;
     req.nexthops = nhs;
   }
-  void del;
   return r;
 }
 
@@ -229,7 +228,7 @@ function applyAddDefaults(r: RouteArgs): RouteRequest {
 }
 
 function routeModify(ctx: IpCtx, argv: string[], mode: 'add' | 'replace' | 'append' | 'change' | 'prepend' | 'del'): number {
-  const p = parseRouteArgs(ctx, argv, mode === 'del');
+  const p = parseRouteArgs(ctx, argv);
   if (typeof p === 'number') return p;
   if (mode === 'del') {
     const req = { ...p.req };
