@@ -5,7 +5,7 @@
  * iptables-restore, which differ only in how errors are reported.
  */
 import type { Counters, IpSpec, Match, Rule, Target } from '../../kernel/netfilter/rule.js';
-import { emptyIpSpec } from '../../kernel/netfilter/rule.js';
+import { emptyIpSpec, ZERO_COUNTERS } from '../../kernel/netfilter/rule.js';
 import { isTableName, type TableName } from '../../kernel/netfilter/tables.js';
 import { MATCHES, OTHER_TARGET_NAMES, TARGETS, type Extension, type ParseCtx } from './extensions.js';
 import { parseAddrList, parseProtocol, parseUint, verr, vok, type ParamError, type V } from './values.js';
@@ -506,7 +506,7 @@ class Parser {
           }
           // Each expanded rule gets its own match objects: nth counters are per rule.
           const ms = srcs.length * dsts.length === 1 ? builtMatches.map(internMatch) : builtMatches.map(cloneMatchState);
-          const rule: Rule = { ip: ipc, matches: ms, counters: this.counters ? { ...this.counters } : { pkts: 0, bytes: 0 } };
+          const rule: Rule = { ip: ipc, matches: ms, counters: this.counters ? { ...this.counters } : ZERO_COUNTERS };
           if (t) rule.target = t;
           rules.push(rule);
         }

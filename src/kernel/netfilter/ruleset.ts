@@ -5,7 +5,7 @@
  * is the text iptables prints after "iptables: ".
  */
 import { kerr, kok, type KResult } from '../errno.js';
-import type { Counters, Rule } from './rule.js';
+import { ZERO_COUNTERS, type Counters, type Rule } from './rule.js';
 import { ruleSpec } from './spec.js';
 import { isBuiltinChain, SAVE_ORDER, TABLES, type Hook, type TableName } from './tables.js';
 
@@ -316,7 +316,7 @@ export class NfTable {
       // -Z CHAIN NUM zeroes one rule; the chain's own (policy) counters stay.
       if (ruleNum === undefined) c.counters = { pkts: 0, bytes: 0 };
       c.rules.forEach((r, i) => {
-        if (ruleNum === undefined || ruleNum === i + 1) r.counters = { pkts: 0, bytes: 0 };
+        if (ruleNum === undefined || ruleNum === i + 1) r.counters = ZERO_COUNTERS;
       });
     }
     return kok(undefined);

@@ -4,7 +4,7 @@
  * 10,000-rule KUBE-SERVICES chain cost a map lookup while keeping first-match order exact.
  */
 import { ruleMatches, type MatchEnv, type PacketView } from './match.js';
-import type { NatRange, RejectWith, Rule, Target } from './rule.js';
+import { ZERO_COUNTERS, type NatRange, type RejectWith, type Rule, type Target } from './rule.js';
 import type { NfChain, NfTable, Ruleset } from './ruleset.js';
 import { ruleSpec } from './spec.js';
 import { tablesAtHook, type Hook, type TableName } from './tables.js';
@@ -181,8 +181,11 @@ export function traverseTable(
       const rule = rules[i]!;
       if (!ruleMatches(rule, p, env)) continue;
       if (!env.dryRun) {
-        rule.counters.pkts++;
-        rule.counters.bytes += p.len;
+        if (rule.counters === ZERO_COUNTERS) rule.counters = { pkts: 1, bytes: p.len };
+        else {
+          rule.counters.pkts++;
+          rule.counters.bytes += p.len;
+        }
       }
       report(env, table.name, frame.chain, i, rule);
       const t = rule.target;
