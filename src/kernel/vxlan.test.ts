@@ -184,4 +184,23 @@ describe('skbFromFrame', () => {
     expect(arp?.arp).toMatchObject({ op: 1, targetIp: 0xac100002 });
     expect(skbFromFrame(new Uint8Array([1, 2, 3]))).toBeUndefined();
   });
+
+  it('keeps a first fragment raw: its transport header is only parsed after reassembly', () => {
+    const { w, h } = tunnel({ remote: true });
+    const seen: Uint8Array[] = [];
+    w.onFrame((f) => {
+      if (f.netns === 'n1' && f.dev === 'vx0' && f.direction === 'out') seen.push(f.bytes);
+    });
+    const p = socks(h, 'n1').ping({ pmtudisc: 'dont' });
+    must(p.connect('172.16.0.2'));
+    const replies: number[] = [];
+    p.onReply((r) => replies.push(r.bytes));
+    must(p.send(1, 2000));
+    w.runFor(100);
+    const frags = seen.map((bytes) => skbFromFrame(bytes)!).filter((s) => s.ip && (s.ip.mf || s.ip.fragOff));
+    expect(frags.length).toBeGreaterThanOrEqual(2);
+    expect(frags[0]!.ip!.mf && frags[0]!.ip!.fragOff === 0).toBe(true);
+    expect(frags[0]!.icmp).toBeUndefined();
+    expect(replies).toEqual([2000]);
+  });
 });
