@@ -62,3 +62,34 @@ describe('Xtables as the kernel Netfilter', () => {
     expect(nf.conntrack.entries()).toHaveLength(1);
   });
 });
+
+describe('Xtables with a kube-proxy ruleset', () => {
+  it('DNATs to an endpoint, marks traffic from outside the cluster CIDR, masquerades it on the way out', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { fileURLToPath } = await import('node:url');
+    const { runRestore } = await import('../../commands/iptables/restore.js');
+    const rs = new Ruleset();
+    for (const c of [
+      '-t nat -N KUBE-SERVICES',
+      '-t nat -N KUBE-POSTROUTING',
+      '-t nat -A PREROUTING -j KUBE-SERVICES',
+      '-t nat -A OUTPUT -j KUBE-SERVICES',
+      '-t nat -A POSTROUTING -j KUBE-POSTROUTING',
+    ]) expect(runIptables(c.split(' '), rs).exitCode).toBe(0);
+    const payload = readFileSync(fileURLToPath(new URL('../../commands/iptables/testdata/kube-small.rules', import.meta.url)), 'utf8');
+    expect(runRestore(['--noflush'], rs, { stdin: payload }).exitCode).toBe(0);
+    const nf = new Xtables(rs, { now: () => 0, random: () => 0.99 });
+    const traces: string[] = [];
+    const net = fakeNet(traces);
+    // svc-0 is 10.96.0.0:80/tcp with endpoints 10.244.0.0-2:8080; random 0.99 skips the statistic rules.
+    const q = tcpSkb('172.16.0.5', 40000, '10.96.0.0', 80);
+    nf.hook(net, 'PREROUTING', q, dev('eth1'), undefined);
+    expect([q.ip!.dst, q.tcp!.dport]).toEqual([ip('10.244.0.2'), 8080]);
+    expect(q.mark & 0x4000).toBe(0x4000); // KUBE-MARK-MASQ: not from 10.244.0.0/16
+    nf.hook(net, 'FORWARD', q, dev('eth1'), dev('eth0'));
+    nf.hook(net, 'POSTROUTING', q, undefined, dev('eth0'));
+    expect(q.ip!.src).toBe(ip('192.168.1.10'));
+    expect(q.mark & 0x4000).toBe(0); // KUBE-POSTROUTING cleared the bit before MASQUERADE
+    expect(traces.some((t) => t.includes('-j MASQUERADE --random-fully'))).toBe(true);
+  });
+});
