@@ -85,3 +85,22 @@ describe('conntrack', () => {
     expect(c.entries()).toHaveLength(0);
   });
 });
+
+describe('conntrack timeouts', () => {
+  it('forgets a one-way UDP flow after 30 s and an answered one after 120 s', () => {
+    let now = 0;
+    const c = new Conntrack({ now: () => now, rng: () => 0.5 });
+    const udp = (src: string, sport: number, dst: string, dport: number): CtPacket => ({ src: ip(src), dst: ip(dst), proto: 17, sport, dport, len: 40, mark: 0 });
+    forward(c, udp('10.0.0.1', 5000, '10.0.0.2', 53));
+    now = 29_000;
+    expect(forward(c, udp('10.0.0.1', 5000, '10.0.0.2', 53)).state).toBe('NEW');
+    now = 60_000;
+    expect(forward(c, udp('10.0.0.1', 5000, '10.0.0.2', 53)).state).toBe('NEW');
+    expect(c.entries()).toHaveLength(1);
+    forward(c, udp('10.0.0.2', 53, '10.0.0.1', 5000));
+    now = 60_000 + 119_000;
+    expect(forward(c, udp('10.0.0.1', 5000, '10.0.0.2', 53)).state).toBe('ESTABLISHED');
+    now += 121_000;
+    expect(forward(c, udp('10.0.0.1', 5000, '10.0.0.2', 53)).state).toBe('NEW');
+  });
+});

@@ -51,6 +51,16 @@ export type CtResult = CtRef | { untracked: true } | { invalid: true };
 const ICMP_INVERSE: Record<number, number> = { 8: 0, 0: 8, 13: 14, 14: 13, 15: 16, 16: 15, 17: 18, 18: 17 };
 const ICMP_ERRORS = new Set([3, 4, 5, 11, 12]);
 
+/**
+ * Default nf_conntrack timeouts (sysctl net.netfilter.nf_conntrack_*_timeout*): UDP 30 s one-way and
+ * 120 s once both ways were seen, ICMP 30 s, TCP 120 s until answered (SYN_SENT) and 5 days
+ * established, anything else 600 s. The TCP state machine itself is not modelled.
+ */
+function timeoutMs(e: CtEntry): number {
+  const s = e.orig.proto === 6 ? (e.seenReply ? 432000 : 120) : e.orig.proto === 17 ? (e.seenReply ? 120 : 30) : e.orig.proto === 1 ? 30 : 600;
+  return s * 1000;
+}
+
 const key = (t: Tuple, zone: number): string => `${zone}|${t.proto}|${t.src}|${t.dst}|${t.sport}|${t.dport}`;
 
 export function invert(t: Tuple): Tuple {
@@ -90,12 +100,20 @@ export class Conntrack {
   /** Confirmed entries, oldest first, for `conntrack -L`. */
   entries(): CtEntry[] {
     const out: CtEntry[] = [];
-    for (const v of this.byTuple.values()) if (v.dir === 'orig') out.push(v.entry);
+    const now = this.opts.now();
+    for (const v of this.byTuple.values()) if (v.dir === 'orig' && now - v.entry.lastSeen <= timeoutMs(v.entry)) out.push(v.entry);
     return out;
   }
 
   private find(t: Tuple, zone: number): { entry: CtEntry; dir: CtDir } | undefined {
-    return this.byTuple.get(key(t, zone));
+    const hit = this.byTuple.get(key(t, zone));
+    if (hit && this.opts.now() - hit.entry.lastSeen > timeoutMs(hit.entry)) {
+      // Expired (the kernel's gc would have reaped it): the packet starts afresh.
+      this.byTuple.delete(key(hit.entry.orig, hit.entry.zone));
+      this.byTuple.delete(key(hit.entry.reply, hit.entry.zone));
+      return undefined;
+    }
+    return hit;
   }
 
   /**
