@@ -6,6 +6,7 @@
  */
 import type { AddrInfo, FdbInfo } from './api.js';
 import type { NetDevice } from './netdevice.js';
+import { dfltFdbEntries } from './dev_addr_lists.js';
 
 /** Per-device addrconf state, kept on the device. */
 export interface Addrconf {
@@ -74,5 +75,7 @@ export function selfFdbEntries(dev: NetDevice): FdbInfo[] {
   if (dev.adminUp && dev.kind === 'bridge') macs.push('01:00:5e:00:00:6a', '33:33:00:00:00:6a');
   if (dev.adminUp) macs.push('01:00:5e:00:00:01');
   if (a?.llMac) macs.push(`33:33:ff:${a.llMac.slice(9)}`);
-  return macs.map((mac) => ({ mac, dev: dev.name, state: 'permanent' as const, self: true, local: false }));
+  // Addresses added by `bridge fdb add` (ndo_dflt_fdb_add): the unicast list is dumped first.
+  const extra = dfltFdbEntries(dev);
+  return [...extra.uc, ...macs.map((mac) => ({ mac, dev: dev.name, state: 'permanent' as const, self: true, local: false })), ...extra.mc];
 }

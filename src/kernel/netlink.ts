@@ -33,6 +33,7 @@ import { nudFromName, nudName, NEIGH_UPDATE_F_ADMIN, NEIGH_UPDATE_F_OVERRIDE, NU
 import { formatIpv4, parseIpv4, parseMac, prefixMask } from '../wire/addr.js';
 import { sysctlGet, sysctlList, sysctlSet } from './sysctl.js';
 import { inet6Addrs, selfFdbEntries } from './addrconf.js';
+import { dfltFdbAdd, dfltFdbDel } from './dev_addr_lists.js';
 import { Ruleset } from './netfilter/ruleset.js';
 import { Xtables } from './netfilter/xtables.js';
 import { sendReject } from './nf_reject.js';
@@ -910,6 +911,8 @@ export class NetlinkImpl implements Netlink {
     if (!dev) return kerr('ENODEV');
     // Overlay hook: a vxlan device's own FDB (NTF_SELF) is kept by vxlan.ts.
     if (vxlanOf(dev) && (req.self || !req.master)) return vxlanFdbAdd(dev, req, mode);
+    // A device with neither an FDB of its own nor a master: the generic uc/mc lists.
+    if (!dev.br && !dev.master && !req.master) return dfltFdbAdd(dev, req, mode);
     const mac = parseMac(req.mac);
     if (!mac) return kerr('EINVAL');
     const br = dev.br ? dev : dev.master;
@@ -933,6 +936,7 @@ export class NetlinkImpl implements Netlink {
     const dev = net.devByName(req.dev);
     if (!dev) return kerr('ENODEV');
     if (vxlanOf(dev) && (req.self || !req.master)) return vxlanFdbDel(dev, req);
+    if (!dev.br && !dev.master && !req.master) return dfltFdbDel(dev, req);
     const mac = parseMac(req.mac);
     if (!mac) return kerr('EINVAL');
     const br = dev.br ? dev : dev.master;
