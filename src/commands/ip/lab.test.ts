@@ -13,7 +13,6 @@ type Fixture = { steps: { line: number; command: string; exitCode: number; stdou
 
 /** line -> why podnet's kernel answers differently (see the report of the iproute2 work). */
 const IPROUTE2_KERNEL: Record<number, string> = {
-  10: 'moving veth-blue out of the root namespace does not allocate the root nsid for blue, so "(id: 1)" is missing',
   48: 'neighbour dump order: Linux walks its hash table, podnet lists in insertion order',
   51: 'neighbour dump order: Linux walks its hash table, podnet lists in insertion order',
   72: 'bridge FDB dump order: Linux walks its hash table, podnet lists the local entry first',
@@ -34,13 +33,9 @@ function normaliser(): (s: string) => string {
 
 const MORE_KERNEL: Record<number, string> = {
   50: 'route get does not report the route\'s mtu metric in the cache line (RouteGetResult.mtu unset)',
-  69: 'removing the last IPv4 address of a device does not flush the routes through it (fib_disable_ip)',
 };
 
 const ERRORS_KERNEL: Record<number, string> = {
-  9: 'EEXIST without the extack "ipv4: Address already assigned"',
-  10: 'EADDRNOTAVAIL instead of ENOENT with extack "ipv4: Address not found"',
-  11: 'EADDRNOTAVAIL instead of ENOENT with extack "ipv4: Address not found"',
   12: 'EINVAL without the extack "ipv4: Invalid scope value"',
   24: 'route get oif lo for a remote address: Linux answers a <local> cache entry',
   27: 'EINVAL without the extack "No link layer address given"',
