@@ -62,6 +62,31 @@ describe('underlay', () => {
     expect(ping(w, 'node1', '10.244.1.0')).toEqual([64]);
   });
 
+  it('carries Calico IPIP through tunl0 across the routed underlay when the module is loaded', () => {
+    const w = createWorld({ seed: 4, modules: ['ipip'] });
+    must(
+      buildUnderlay(w, {
+        segments: [
+          { name: 'a', attach: [{ host: 'node1', ip: '10.1.0.11/24' }, { host: 'r', ip: '10.1.0.1/24' }] },
+          { name: 'b', attach: [{ host: 'node2', ip: '10.2.0.12/24' }, { host: 'r', ip: '10.2.0.1/24' }] },
+        ],
+        routers: ['r'],
+        gateways: { node1: '10.1.0.1', node2: '10.2.0.1' },
+      }),
+    );
+    const a = nl(w.host('node1')!);
+    const b = nl(w.host('node2')!);
+    must(a.addrAdd({ dev: 'tunl0', local: '10.244.0.1', prefixLen: 32 }));
+    must(b.addrAdd({ dev: 'tunl0', local: '10.244.1.1', prefixLen: 32 }));
+    must(a.linkSet('tunl0', { up: true }));
+    must(b.linkSet('tunl0', { up: true }));
+    // Calico's bird routes: the remote block via the remote node's address, onlink over tunl0.
+    must(a.routeAdd({ dst: '10.244.1.0', dstLen: 26, gateway: '10.2.0.12', dev: 'tunl0', onlink: true, proto: 'bird' }));
+    must(b.routeAdd({ dst: '10.244.0.0', dstLen: 26, gateway: '10.1.0.11', dev: 'tunl0', onlink: true, proto: 'bird' }));
+    // tunl0 inherits the inner TTL for the outer header; the router decrements the outer one only.
+    expect(ping(w, 'node1', '10.244.1.1')).toEqual([64]);
+  });
+
   it('reports a bad declaration as a value', () => {
     const w = createWorld({ seed: 1 });
     expect(buildUnderlay(w, { segments: [{ name: 'a', attach: [{ host: 'x', ip: '10.0.0.1' }] }] })).toMatchObject({ ok: false, error: { errno: 'EINVAL' } });
