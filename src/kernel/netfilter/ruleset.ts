@@ -44,6 +44,9 @@ export class NfChain {
 
 const OK: KResult<void> = kok(undefined);
 
+const HOOK_LIST: readonly Hook[] = ['PREROUTING', 'INPUT', 'FORWARD', 'OUTPUT', 'POSTROUTING'];
+const HOOK_BIT: Record<Hook, number> = { PREROUTING: 1, INPUT: 2, FORWARD: 4, OUTPUT: 8, POSTROUTING: 16 };
+
 function allowedAt(table: TableName, hook: Hook | undefined, tables: TableName[], hooks: Hook[] | undefined): boolean {
   return tables.includes(table) && (hook === undefined || hooks === undefined || hooks.includes(hook));
 }
@@ -53,8 +56,7 @@ function allowedAt(table: TableName, hook: Hook | undefined, tables: TableName[]
  * matches, table and hook restrictions of targets. EINVAL, which iptables reports as
  * "RULE_APPEND failed (Invalid argument)".
  */
-function checkTarget(table: TableName, chain: NfChain, rule: Rule): KResult<void> {
-  const hook = chain.builtin ? (chain.name as Hook) : undefined;
+function checkTarget(table: TableName, hook: Hook | undefined, rule: Rule): KResult<void> {
   // "! -s 0.0.0.0/0" can never match; nft refuses the inverted zero-length prefix.
   if ((rule.ip.invSrc && rule.ip.srcMask === 0) || (rule.ip.invDst && rule.ip.dstMask === 0)) return kerr('EINVAL', 'Invalid argument');
   for (const m of rule.matches) {
@@ -84,9 +86,9 @@ function checkTarget(table: TableName, chain: NfChain, rule: Rule): KResult<void
       ok = allowedAt(table, hook, ['raw'], undefined);
       break;
     case 'REJECT':
-      // ipt_REJECT registers for LOCAL_IN, FORWARD and LOCAL_OUT only; tcp-reset needs "-p tcp"
+      // ipt_REJECT: table "filter", hooks LOCAL_IN, FORWARD and LOCAL_OUT; tcp-reset needs "-p tcp"
       // without "!" (reject_tg_check).
-      if (hook !== undefined && !['INPUT', 'FORWARD', 'OUTPUT'].includes(hook)) ok = false;
+      ok = allowedAt(table, hook, ['filter'], ['INPUT', 'FORWARD', 'OUTPUT']);
       if (t.with === 'tcp-reset' && (rule.ip.proto !== 6 || rule.ip.invProto)) ok = false;
       break;
     default:
@@ -150,23 +152,64 @@ export class NfTable {
     return c ? { ok: true, value: c } : kerr('ENOENT', ERR_NO_CHAIN);
   }
 
+  /*
+   * Which hooks reach each chain (a bit per hook), as the kernel's table validation computes it: a
+   * rule is checked against every hook its chain can be reached from, so a user chain holding DNAT
+   * cannot be called from POSTROUTING, and DNAT cannot be added to a chain POSTROUTING calls.
+   * Grown incrementally as jumps are added; recomputed after jumps go away.
+   */
+  private readonly reach = new Map<string, number>();
+  private reachDirty = true;
+
+  private hooksOf(name: string): number {
+    if (this.reachDirty) {
+      this.reach.clear();
+      this.reachDirty = false;
+      for (const c of this.chains.values()) if (c.builtin) this.propagate(c.name, HOOK_BIT[c.name as Hook]);
+    }
+    return this.reach.get(name) ?? 0;
+  }
+
+  private propagate(name: string, bits: number): void {
+    const stack: [string, number][] = [[name, bits]];
+    while (stack.length > 0) {
+      const [n, b] = stack.pop()!;
+      const cur = this.reach.get(n) ?? 0;
+      const added = b & ~cur;
+      if (!added) continue;
+      this.reach.set(n, cur | added);
+      const c = this.chains.get(n);
+      if (c) for (const r of c.rules) if (r.target?.name === 'jump') stack.push([r.target.chain, added]);
+    }
+  }
+
+  private checkAt(bits: number, rule: Rule): KResult<void> {
+    if (bits === 0) return checkTarget(this.name, undefined, rule);
+    for (const h of HOOK_LIST) {
+      if (!(bits & HOOK_BIT[h])) continue;
+      const v = checkTarget(this.name, h, rule);
+      if (!v.ok) return v;
+    }
+    return OK;
+  }
+
   private validate(chain: NfChain, rule: Rule): KResult<void> {
+    const bits = this.hooksOf(chain.name);
     const t = rule.target;
     if (t?.name === 'jump') {
       const target = this.chains.get(t.chain);
       if (!target) return kerr('ENOENT', ERR_NO_CHAIN);
-      // The kernel checks every rule reachable through a jump against the hook of the base chain
-      // (a user chain with DNAT cannot be called from POSTROUTING). Done for jumps from built-in
-      // chains; rules added to a user chain later are checked against its table only.
-      if (chain.builtin) {
-        const seen = new Set<string>([chain.name]);
+      // Hooks the jump newly lets reach the target: its whole closure must accept them.
+      const added = bits & ~this.hooksOf(t.chain);
+      if (added) {
+        const seen = new Set<string>();
         const stack = [target];
         while (stack.length > 0) {
           const c = stack.pop()!;
           if (seen.has(c.name)) continue;
           seen.add(c.name);
           for (const r of c.rules) {
-            const v = checkTarget(this.name, chain, r);
+            const v = this.checkAt(added, r);
             if (!v.ok) return v;
             if (r.target?.name === 'jump') {
               const next = this.chains.get(r.target.chain);
@@ -176,7 +219,12 @@ export class NfTable {
         }
       }
     }
-    return checkTarget(this.name, chain, rule);
+    return this.checkAt(bits, rule);
+  }
+
+  /** After a rule went in: a jump extends reachability; a replaced or removed jump may shrink it. */
+  private added(chain: NfChain, rule: Rule): void {
+    if (rule.target?.name === 'jump' && !this.reachDirty) this.propagate(rule.target.chain, this.hooksOf(chain.name));
   }
 
   append(chainName: string, rule: Rule): KResult<void> {
@@ -187,6 +235,7 @@ export class NfTable {
     c.value.rules.push(rule);
     c.value.changed();
     this.ref(rule, 1);
+    this.added(c.value, rule);
     this.exists = true;
     return OK;
   }
@@ -201,6 +250,7 @@ export class NfTable {
     c.value.rules.splice(pos - 1, 0, rule);
     c.value.changed();
     this.ref(rule, 1);
+    this.added(c.value, rule);
     this.exists = true;
     return kok(undefined);
   }
@@ -211,10 +261,13 @@ export class NfTable {
     if (pos < 1 || pos > c.value.rules.length) return kerr('E2BIG', 'Index of replacement too big.');
     const v = this.validate(c.value, rule);
     if (!v.ok) return v;
-    this.ref(c.value.rules[pos - 1]!, -1);
+    const old = c.value.rules[pos - 1]!;
+    this.ref(old, -1);
+    if (old.target?.name === 'jump') this.reachDirty = true;
     c.value.rules[pos - 1] = rule;
     c.value.changed();
     this.ref(rule, 1);
+    this.added(c.value, rule);
     this.exists = true;
     return kok(undefined);
   }
@@ -246,7 +299,10 @@ export class NfTable {
       idx = f.value;
     }
     const [gone] = c.value.rules.splice(idx, 1);
-    if (gone) this.ref(gone, -1);
+    if (gone) {
+      this.ref(gone, -1);
+      if (gone.target?.name === 'jump') this.reachDirty = true;
+    }
     c.value.changed();
     return kok(undefined);
   }
@@ -263,6 +319,7 @@ export class NfTable {
    * only references from other chains (and built-in chains themselves) make it busy (EBUSY).
    */
   deleteChain(name?: string): KResult<void> {
+    this.reachDirty = true;
     const busy = (v: string): KResult<void> => kerr('EBUSY', `CHAIN_DEL failed (Device or resource busy): chain ${v}`);
     if (name !== undefined) {
       const c = this.chains.get(name);
@@ -289,6 +346,7 @@ export class NfTable {
   }
 
   flush(name?: string): KResult<void> {
+    this.reachDirty = true;
     if (name !== undefined) {
       const c = this.getChain(name);
       if (!c.ok) return c;
@@ -333,6 +391,7 @@ export class NfTable {
   }
 
   renameChain(from: string, to: string): KResult<void> {
+    this.reachDirty = true;
     const c = this.chains.get(from);
     if (!c) return kerr('ENOENT', ERR_NO_CHAIN);
     if (this.chains.has(to)) return kerr('EEXIST', 'File exists.');
