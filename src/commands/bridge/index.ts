@@ -77,8 +77,16 @@ function run(argv: string[], exec: Parameters<Command>[1], o: Out): number {
         return 255;
       }
       netns = v;
-    } else if (/^-c(o(l(o(r)?)?)?)?(=.*)?$/.test(opt) || matches(opt, '-compressvlans') || matches(opt, '-force')) {
-      // Colour, VLAN compression and batch forcing do not change what podnet prints.
+    } else if (/^-c(o(l(o(r)?)?)?)?(=.*)?$/.test(opt)) {
+      // As for ip: auto/never print plain text, a bare -c or =always would force ANSI colours.
+      const v = opt.includes('=') ? opt.slice(opt.indexOf('=') + 1) : '';
+      if (v === '' || v === 'always') return unsupported(o, 'bridge -color (ANSI colours)');
+      if (v !== 'auto' && v !== 'never') {
+        o.err(`Option "${opt}" is unknown, try "bridge help".\n`);
+        return 255;
+      }
+    } else if (matches(opt, '-compressvlans') || matches(opt, '-force')) {
+      // VLAN compression and batch forcing do not change what podnet prints.
     } else if (matches(opt, '-json')) {
       json = true;
     } else if (matches(opt, '-pretty')) {

@@ -124,7 +124,14 @@ function run(argv: string[], exec: Parameters<Command>[1], o: Out): number {
     } else if (matches(opt, '-rcvbuf')) {
       if (argv[++i] === undefined) return usage(o);
     } else if (/^-c(o(l(o(r)?)?)?)?(=.*)?$/.test(opt)) {
-      // Colour only applies to a terminal; podnet's output never is one.
+      // auto and never print plain text (podnet's output is never a terminal); a bare -c or
+      // =always forces ANSI colours even into a pipe, which podnet does not render.
+      const v = opt.includes('=') ? opt.slice(opt.indexOf('=') + 1) : '';
+      if (v === '' || v === 'always') return unsupported(o, 'ip -color (ANSI colours)');
+      if (v !== 'auto' && v !== 'never') {
+        o.err(`Option "${opt}" is unknown, try "ip -help".\n`);
+        return EXIT_USAGE;
+      }
     } else if (matches(opt, '-help')) {
       return usage(o);
     } else if (matches(opt, '-netns')) {

@@ -370,3 +370,13 @@ describe('ipip', () => {
     expect(r.stderr).toMatch(/^Usage: \.\.\. ipip  \t\[ remote ADDR \]\n/);
   });
 });
+
+describe('colour options', () => {
+  it('print plain text for auto/never and refuse forced colours as unsupported', () => {
+    const t = red();
+    expect(t.run('-n red -c=never -br link').stdout).toBe(t.run('-n red -br link').stdout);
+    expect(t.run('-n red -color=auto -br link').exitCode).toBe(0);
+    expect(t.run('-n red -c -br link').exitCode).toBe(3);
+    expect(t.run('-n red -colour=bogus link')).toEqual({ exitCode: 255, stdout: '', stderr: 'Option "-colour=bogus" is unknown, try "ip -help".\n' });
+  });
+});
