@@ -103,7 +103,8 @@ function run(argv: string[], exec: Parameters<Command>[1], o: Out): number {
     } else if (matches(opt, '-details')) {
       opts.details++;
     } else if (matches(opt, '-resolve')) {
-      // No resolver to ask: addresses print numerically, as they do when lookups fail.
+      // -r turns addresses into host names (127.0.0.1 becomes localhost), which podnet does not do.
+      return unsupported(o, 'ip -resolve');
     } else if (matches(opt, '-oneline')) {
       opts.oneline = true;
     } else if (matches(opt, '-timestamp') || matches(opt, '-tshort')) {
@@ -147,7 +148,8 @@ function run(argv: string[], exec: Parameters<Command>[1], o: Out): number {
       }
       netns = v;
     } else if (matches(opt, '-Numeric')) {
-      // Names of protocols and tables are already printed the way -N leaves them for podnet's set.
+      // -N prints types, protocols, scopes, tables, groups and link types as numbers.
+      return unsupported(o, 'ip -Numeric');
     } else if (matches(opt, '-all')) {
       return unsupported(o, 'ip -all');
     } else if (opt === '-echo') {
