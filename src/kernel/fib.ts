@@ -213,6 +213,34 @@ export function defaultRules(): FibRule[] {
   return [r(0, RT_TABLE_LOCAL), r(32766, RT_TABLE_MAIN), r(32767, RT_TABLE_DEFAULT)];
 }
 
+/**
+ * fib_lookup without custom rules: the local table lives merged into main (fib_trie), so one
+ * longest-prefix match covers both, then the default table.
+ */
+function mergedLookup(tables: Map<number, FibTable>, fl: FibLookupFlow): { entry: FibEntry; table: number } | { error: Errno } {
+  const a = tables.get(RT_TABLE_LOCAL)?.lookup(fl);
+  const b = tables.get(RT_TABLE_MAIN)?.lookup(fl);
+  let best = a;
+  let table = RT_TABLE_LOCAL;
+  // Same prefix in both: the aliases share one leaf where fib_find_alias keeps higher table ids
+  // first, so the local table's alias is tried before main's.
+  if (b && (!a || b.entry.len > a.entry.len)) {
+    best = b;
+    table = RT_TABLE_MAIN;
+  }
+  if (best) {
+    if ('error' in best) {
+      if (best.error !== 'EAGAIN') return { error: best.error };
+    } else return { entry: best.entry, table };
+  }
+  const d = tables.get(RT_TABLE_DEFAULT)?.lookup(fl);
+  if (d) {
+    if ('error' in d) return d.error === 'EAGAIN' ? { error: 'ENETUNREACH' } : { error: d.error };
+    return { entry: d.entry, table: RT_TABLE_DEFAULT };
+  }
+  return { error: 'ENETUNREACH' };
+}
+
 function prefixMatch(addr: number, net: number, len: number): boolean {
   if (len === 0) return true;
   const mask = (0xffffffff << (32 - len)) >>> 0;
@@ -227,7 +255,8 @@ export interface RuleFlow extends FibLookupFlow {
 }
 
 /** fib_rules_lookup: rules in priority order; a table without a match (or a throw) falls through. */
-export function fibRulesLookup(rules: FibRule[], tables: Map<number, FibTable>, fl: RuleFlow): { entry: FibEntry; table: number } | { error: Errno } {
+export function fibRulesLookup(rules: FibRule[], tables: Map<number, FibTable>, merged: boolean, fl: RuleFlow): { entry: FibEntry; table: number } | { error: Errno } {
+  if (merged) return mergedLookup(tables, fl);
   for (let i = 0; i < rules.length; i++) {
     const r = rules[i]!;
     if (r.fromLen && !prefixMatch(fl.saddr, r.from, r.fromLen)) continue;

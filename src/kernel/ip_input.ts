@@ -35,7 +35,7 @@ export function ipRcv(dev: NetDevice, skb: SkBuff): void {
   if (!skb.nfBridged && !nfHook(net, 'PREROUTING', skb, dev, undefined)) return;
   if (dev.kind === 'loopback') {
     // Looped-back packets keep the output route (skb_dst): they are local deliveries, no new lookup.
-    const local = net.addrOwner(ip.dst) !== undefined || ip.dst >>> 24 === 127;
+    const local = skb.loopDst ? skb.loopDst === 'local' : net.addrOwner(ip.dst) !== undefined || ip.dst >>> 24 === 127;
     ipLocalDeliver(net, skb, { type: local ? 'local' : 'broadcast', dev, gw: 0, src: ip.dst, dst: ip.dst, table: 255, entry: undefined, local: true, broadcast: !local, redirect: false, pmtu: undefined });
     return;
   }

@@ -108,6 +108,7 @@ function ipFinishOutput2(net: Net, skb: SkBuff, rt: Rtable): void {
   skb.dev = dev;
   skb.bytes = undefined;
   if (dev.kind === 'loopback') {
+    skb.loopDst = rt.type === 'broadcast' ? 'broadcast' : 'local';
     skb.ethDst = '00:00:00:00:00:00';
     skb.ethSrc = '00:00:00:00:00:00';
     skb.ethertype = ETH_P_IP;

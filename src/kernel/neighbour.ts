@@ -103,11 +103,12 @@ export class NeighTable {
   constructor(private readonly net: Net) {}
 
   lookup(dev: NetDevice, ip: number): Neighbour | undefined {
-    return this.byDev.get(dev)?.get(ip);
+    return this.byDev.get(dev)?.get(neighKey(dev, ip));
   }
 
   /** __neigh_create with arp_constructor: broadcast/loopback destinations become NOARP at once. */
-  create(dev: NetDevice, ip: number): Neighbour {
+  create(dev: NetDevice, ipIn: number): Neighbour {
+    const ip = neighKey(dev, ipIn);
     let m = this.byDev.get(dev);
     if (!m) {
       m = new Map();
@@ -396,6 +397,14 @@ export class NeighTable {
   isProxied(ip: number, dev: NetDevice): boolean {
     return this.proxies.some((p) => p.ip === ip && (p.dev === undefined || p.dev === dev));
   }
+}
+
+/**
+ * ip_neigh_gw4 / arp_hashfn: on loopback and point-to-point devices every next hop is the same
+ * neighbour, keyed 0.0.0.0 ("0.0.0.0 dev lo lladdr ... PERMANENT" in `ip neigh`).
+ */
+function neighKey(dev: NetDevice, ip: number): number {
+  return dev.kind === 'loopback' || dev.kind === 'ipip' ? 0 : ip;
 }
 
 function hex(n: number): string {

@@ -606,7 +606,7 @@ export class NetlinkImpl implements Netlink {
       if (r && !('error' in r)) found = r.entry;
     }
     if (!found) {
-      const r = fibRulesLookup(net.rules, net.tables, { ...flow, saddr: 0, iifName: 'lo', oifName: dev?.name, mark: 0 });
+      const r = fibRulesLookup(net.rules, net.tables, !net.customRules, { ...flow, saddr: 0, iifName: 'lo', oifName: dev?.name, mark: 0 });
       if ('error' in r) return kerr('EINVAL', 'Nexthop has invalid gateway');
       found = r.entry;
     }

@@ -336,6 +336,9 @@ export class Net {
       this.insertIfAddrListOnly(promoted);
     }
     this.resyncKernelRoutes(ifa.dev);
+    // fib_inetaddr_event(NETDEV_DOWN): "Last address was deleted from this interface. Disable IP."
+    // fib_disable_ip(dev, force=1) flushes every route through the device, in every table.
+    if (inDev.addrs.length === 0) this.flushRoutesOfDev(ifa.dev, true);
   }
 
   private insertIfAddrListOnly(ifa: IfAddr): void {
@@ -367,6 +370,17 @@ export class Net {
       this.localAddrGen = this.genid;
     }
     return this.localAddrs.get(addr);
+  }
+
+  /**
+   * __ip_dev_find: the device owning a local address, falling back to the local table so an
+   * address covered by a local prefix route (local 10.1.0.0/24 dev lo) counts as ours too.
+   */
+  ipDevFind(addr: number): NetDevice | undefined {
+    const d = this.addrOwner(addr);
+    if (d) return d;
+    const r = this.tables.get(RT_TABLE_LOCAL)?.lookup({ daddr: addr, oif: 0, tos: 0, scope: Scope.UNIVERSE });
+    return r && !('error' in r) && r.entry.type === 'local' ? r.entry.dev : undefined;
   }
 
   /** inet_select_addr(): a source address on dev for talking to dst within scope. */

@@ -123,11 +123,11 @@ function ipRouteOutputSlow(net: Net, fl: OutputFlow): { rt: Rtable } | { error: 
   if (saddr) {
     if (isMulticast(saddr) || isLbcast(saddr) || isZeronet(saddr)) return { error: 'EINVAL' };
     if (oif === 0 && (isMulticast(daddr) || isLbcast(daddr))) {
-      devOut = net.addrOwner(saddr);
+      devOut = net.ipDevFind(saddr);
       if (!devOut) return { error: 'ENETUNREACH' };
       return { rt: make(net, 'broadcast', devOut, 0, saddr, daddr, 0, undefined) };
     }
-    if (!net.addrOwner(saddr)) return { error: 'ENETUNREACH' };
+    if (!net.ipDevFind(saddr)) return { error: 'ENETUNREACH' };
   }
   if (oif) {
     devOut = net.byIndex.get(oif);
@@ -147,7 +147,7 @@ function ipRouteOutputSlow(net: Net, fl: OutputFlow): { rt: Rtable } | { error: 
     if (!daddr) daddr = saddr = LOOPBACK_ADDR;
     return finish(net, 'local', net.lo, 0, saddr, daddr, 255, undefined);
   }
-  const res = fibRulesLookup(net.rules, net.tables, {
+  const res = fibRulesLookup(net.rules, net.tables, !net.customRules, {
     daddr,
     saddr,
     oif,
@@ -259,7 +259,7 @@ function ipRouteInputSlow(net: Net, daddr: number, saddr: number, tos: number, d
     if (!net.devConf(dev, 'route_localnet')) return { kind: 'martian', reason: DROP.MARTIAN_SOURCE, detail: 'loopback source without route_localnet' };
   }
   const forwarding = net.devConf(dev, 'forwarding') === 1;
-  const res = fibRulesLookup(net.rules, net.tables, { daddr, saddr, oif: 0, tos, scope: Scope.UNIVERSE, iifName: dev.name, oifName: undefined, mark });
+  const res = fibRulesLookup(net.rules, net.tables, !net.customRules, { daddr, saddr, oif: 0, tos, scope: Scope.UNIVERSE, iifName: dev.name, oifName: undefined, mark });
   if ('error' in res) {
     const errno: Errno = forwarding ? res.error : 'EHOSTUNREACH';
     return { kind: 'error', errno, reason: errnoDrop(errno, forwarding), detail: forwarding ? `no usable route (${errno})` : `forwarding disabled on ${dev.name}` };
@@ -325,7 +325,7 @@ export function validateSource(net: Net, src: number, dst: number, tos: number, 
       return 0;
     }
   }
-  const back = fibRulesLookup(net.rules, net.tables, { daddr: src, saddr: dst, oif: 0, tos, scope: Scope.UNIVERSE, iifName: undefined, oifName: undefined, mark: 0 });
+  const back = fibRulesLookup(net.rules, net.tables, !net.customRules, { daddr: src, saddr: dst, oif: 0, tos, scope: Scope.UNIVERSE, iifName: undefined, oifName: undefined, mark: 0 });
   if ('error' in back) return rpf ? -2 : 0;
   const e = back.entry;
   if (e.type !== 'unicast' && (e.type !== 'local' || !acceptLocal)) return -1;
@@ -333,7 +333,7 @@ export function validateSource(net: Net, src: number, dst: number, tos: number, 
   if (devMatch) return e.nhScope >= Scope.HOST ? 1 : 0;
   if (noAddr) return rpf ? -2 : 0;
   if (rpf === 1) return -2;
-  const back2 = fibRulesLookup(net.rules, net.tables, { daddr: src, saddr: dst, oif: dev.ifindex, tos, scope: Scope.UNIVERSE, iifName: undefined, oifName: undefined, mark: 0 });
+  const back2 = fibRulesLookup(net.rules, net.tables, !net.customRules, { daddr: src, saddr: dst, oif: dev.ifindex, tos, scope: Scope.UNIVERSE, iifName: undefined, oifName: undefined, mark: 0 });
   if (!('error' in back2) && back2.entry.type === 'unicast') return back2.entry.nhScope >= Scope.HOST ? 1 : 0;
   return 0;
 }

@@ -81,6 +81,8 @@ export const ICMP_QUOTE_MAX = 576 - IPV4_HLEN - ICMP_HLEN;
 export interface UdpHdr {
   sport: number;
   dport: number;
+  /** Sent with checksum 0 ("no checksum"), as a vxlan device with `noudpcsum` does. */
+  noChecksum?: boolean;
 }
 
 export const TCP_FIN = 0x01;
@@ -125,6 +127,8 @@ export interface SkBuff {
   iif: number;
   /** The frame went through PREROUTING on the bridge path (br_netfilter), so IP input skips it. */
   nfBridged?: boolean;
+  /** Type of the output route a looped-back packet keeps as its skb_dst (local or broadcast). */
+  loopDst?: 'local' | 'broadcast';
   /** skb->_nfct: the conntrack entry, shared by clones as skb_clone shares it. */
   nfct?: unknown;
 }

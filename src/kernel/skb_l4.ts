@@ -16,7 +16,7 @@ export function encodeL4Other(skb: SkBuff): Uint8Array {
     dv.setUint16(4, len);
     out.set(skb.payload, UDP_HLEN);
     const c = internetChecksum(out, 0, len, pseudoHeaderSum(ip.src, ip.dst, IPPROTO_UDP, len));
-    dv.setUint16(6, c === 0 ? 0xffff : c);
+    if (!skb.udp.noChecksum) dv.setUint16(6, c === 0 ? 0xffff : c);
     return out;
   }
   if (skb.tcp) {

@@ -141,7 +141,7 @@ function xmitOne(v: VxlanDev, skb: SkBuff, inner: Uint8Array, r: VxlanRdst): voi
   // ttl auto: 1 towards a group, else the underlay's default (ip4_dst_hoplimit).
   const ttl = c.ttl || (isMulticast(r.ip) ? 1 : net.defaultTtl());
   const out = newSkb();
-  out.udp = { sport: vxlanSrcPort(v, skb), dport: port };
+  out.udp = { sport: vxlanSrcPort(v, skb), dport: port, ...(c.udpcsum ? {} : { noChecksum: true }) };
   out.payload = encodeVxlan({ vni }, inner);
   out.mark = skb.mark;
   // The outer header leaves DF clear (cfg.df "unset"): the underlay fragments oversize datagrams.
