@@ -380,3 +380,9 @@ describe('colour options', () => {
     expect(t.run('-n red -colour=bogus link')).toEqual({ exitCode: 255, stdout: '', stderr: 'Option "-colour=bogus" is unknown, try "ip -help".\n' });
   });
 });
+
+describe('ip route flush cache', () => {
+  it('succeeds silently, as on kernels without an IPv4 route cache', () => {
+    expect(red().run('-n red route flush cache')).toEqual({ exitCode: 0, stdout: '', stderr: '' });
+  });
+});

@@ -360,7 +360,11 @@ function listRoutes(ctx: IpCtx, argv: string[], flush: boolean): number {
       // print_route() hides "table X" only when a specific table was asked for (filter.tb != 0).
       f.tableSet = f.table !== 0;
     } else if (matches(w, 'cached') || matches(w, 'cloned')) {
-      return unsupported(o, 'ip route show cached');
+      if (!flush) return unsupported(o, 'ip route show cached (PMTU exceptions are not listed)');
+      // iproute_flush() with filter.cloned writes /proc/sys/net/ipv4/route/flush and stops there
+      // for IPv4; a kernel without that knob simply has no cache to drop.
+      ctx.nl.sysctlSet('net/ipv4/route/flush', '1');
+      return 0;
     } else if (w === 'tos' || matches(w, 'dsfield')) {
       const v = a.next();
       if (v === undefined) return incomplete(o);
