@@ -19,6 +19,12 @@ export class NfChain {
   /** Built-in chains only; user chains have no policy ("-" in iptables-save). */
   policy: Policy | undefined;
   counters: Counters = { pkts: 0, bytes: 0 };
+  /**
+   * Whether the base chain counts the packets its policy decides. iptables-nft creates base chains
+   * without counters; -Z, -P and a restored policy line attach them (observed on 1.8.9: a chain
+   * created by `-A` shows "0 packets" after traffic until one of those ran).
+   */
+  stats = false;
   /** Lookup structure built by traverse.ts on first use; dropped whenever the rules change. */
   index: unknown = undefined;
 
@@ -38,6 +44,7 @@ export class NfChain {
     c.rules = this.rules.slice();
     c.policy = this.policy;
     c.counters = { ...this.counters };
+    c.stats = this.stats;
     return c;
   }
 }
@@ -372,7 +379,10 @@ export class NfTable {
     }
     for (const c of chains) {
       // -Z CHAIN NUM zeroes one rule; the chain's own (policy) counters stay.
-      if (ruleNum === undefined) c.counters = { pkts: 0, bytes: 0 };
+      if (ruleNum === undefined) {
+        c.counters = { pkts: 0, bytes: 0 };
+        if (c.builtin) c.stats = true;
+      }
       c.rules.forEach((r, i) => {
         if (ruleNum === undefined || ruleNum === i + 1) r.counters = ZERO_COUNTERS;
       });
@@ -385,7 +395,9 @@ export class NfTable {
     if (!c || !c.builtin) return kerr('ENOENT', 'Bad built-in chain name.');
     if (policy !== 'ACCEPT' && policy !== 'DROP') return kerr('EINVAL', 'Bad policy name.');
     c.policy = policy;
-    if (counters) c.counters = { ...counters };
+    // Setting a policy re-creates the base chain with counters: given ones, else zero.
+    c.counters = counters ? { ...counters } : { pkts: 0, bytes: 0 };
+    c.stats = true;
     this.exists = true;
     return kok(undefined);
   }

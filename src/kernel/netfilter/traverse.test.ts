@@ -159,3 +159,17 @@ describe('-m set', () => {
     expect(traverse(r, 'INPUT', pkt(), { rng: never }).verdict.verdict).toBe('DROP');
   });
 });
+
+describe('policy counters (iptables-nft base chains)', () => {
+  it('count only once -Z, -P or a restored policy line gave the chain counters', () => {
+    const r = rs('-A INPUT -p udp -j ACCEPT');
+    const input = r.table('filter').chain('INPUT')!;
+    traverse(r, 'INPUT', pkt(), { rng: never });
+    expect(input.counters).toEqual({ pkts: 0, bytes: 0 });
+    runIptables(['-Z'], r);
+    traverse(r, 'INPUT', pkt(), { rng: never });
+    expect(input.counters).toEqual({ pkts: 1, bytes: 60 });
+    runIptables(['-P', 'INPUT', 'ACCEPT'], r);
+    expect(input.counters).toEqual({ pkts: 0, bytes: 0 });
+  });
+});

@@ -240,7 +240,7 @@ export function traverseTable(
       continue;
     }
     // Fell off (or RETURNed from) the built-in chain: its policy decides.
-    if (!env.dryRun) {
+    if (!env.dryRun && base.stats) {
       base.counters.pkts++;
       base.counters.bytes += p.len;
     }
