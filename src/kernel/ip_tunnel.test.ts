@@ -36,6 +36,19 @@ describe('ipip module', () => {
     expect(plain.a.linkGet('tunl0')).toBeUndefined();
   });
 
+  it('is loaded on demand by the first ipip link: tunl0 appears in every namespace first', () => {
+    const { h, a, b } = calico([]);
+    expect(a.linkGet('tunl0')).toBeUndefined();
+    must(a.linkAdd({ kind: 'ipip', name: 'tun1', remote: '10.0.0.2', local: '10.0.0.1' }));
+    const t0 = a.linkGet('tunl0')!;
+    expect(t0).toBeDefined();
+    expect(a.linkGet('tun1')!.ifindex).toBeGreaterThan(t0.ifindex);
+    expect(b.linkGet('tunl0')).toBeDefined();
+    expect(nl(h).linkGet('tunl0')).toBeDefined();
+    must(h.netnsAdd('n3'));
+    expect(nl(h, 'n3').linkGet('tunl0')?.ifindex).toBe(2);
+  });
+
   it('creates point-to-point tunnels whose MTU follows the lower device', () => {
     const { a } = calico();
     must(a.linkAdd({ kind: 'ipip', name: 'tun1', remote: '10.0.0.2', local: '10.0.0.1', dev: 'eth0' }));

@@ -67,6 +67,37 @@ function register(t: IpTunnel): void {
   set.add(t);
 }
 
+/** Namespaces per host kernel (keyed by the host's env), to give all of them tunl0 on module load. */
+const hostNets = new WeakMap<object, Set<Net>>();
+/** Hosts on which `ip link add ... type ipip` loaded the module on demand (rtnl_link autoload). */
+const autoloaded = new WeakSet<object>();
+
+function loadedOn(net: Net): boolean {
+  return (net.env.modules?.includes('ipip') ?? false) || autoloaded.has(net.env);
+}
+
+/**
+ * register_pernet_device: called for every new namespace. With the module loaded (a world option,
+ * or on demand) the namespace gets its tunl0 at once.
+ */
+export function ipipNetCreated(net: Net): void {
+  let set = hostNets.get(net.env);
+  if (!set) hostNets.set(net.env, (set = new Set()));
+  set.add(net);
+  if (loadedOn(net)) ipipInitNet(net);
+}
+
+/**
+ * request_module("rtnl-link-ipip") when the first ipip link is asked for: loading the module runs
+ * ipip_init_net in every existing namespace, so each gets tunl0 before the requested device.
+ */
+function ensureLoaded(net: Net): void {
+  if (loadedOn(net)) return;
+  autoloaded.add(net.env);
+  // Deleted namespaces are no longer known to their host: they get nothing.
+  for (const n of hostNets.get(net.env) ?? [net]) if (n.host.netnsByName(n.name) === n) ipipInitNet(n);
+}
+
 /**
  * ipip_init_net -> ip_tunnel_init_net: every namespace gets tunl0 when the module is loaded, with
  * any/any endpoints, TTL inherit and no PMTU discovery (the fallback's parms are all zero).
@@ -82,6 +113,7 @@ export function ipipInitNet(net: Net): NetDevice {
 
 /** ipip_newlink for `ip link add NAME type ipip [remote A] [local B] [dev D] [ttl N]`. */
 export function ipipNewlink(net: Net, req: Extract<LinkAddRequest, { kind: 'ipip' }>): KResult<NetDevice> {
+  ensureLoaded(net);
   const local = req.local !== undefined ? parseIpv4(req.local) : 0;
   const remote = req.remote !== undefined ? parseIpv4(req.remote) : 0;
   if (local === undefined || remote === undefined) return kerr('EINVAL');

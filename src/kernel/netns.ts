@@ -17,7 +17,7 @@ import { SocketTable } from './sockets/table.js';
 import type { SkBuff } from './skb.js';
 import { summarize } from './skb_summary.js';
 import { addrconfDown, addrconfLinkReady } from './addrconf.js';
-import { ipipInitNet } from './ip_tunnel.js';
+import { ipipNetCreated } from './ip_tunnel.js';
 
 
 /** What the namespace needs to know about the host that owns it. */
@@ -111,7 +111,7 @@ export class Net {
     this.sockets = new SocketTable(this);
     this.lo = this.createDevice('lo', 'loopback', '00:00:00:00:00:00');
     // Overlay hook: with the ipip module loaded every namespace has its fallback tunnel tunl0.
-    if (env.modules?.includes('ipip')) ipipInitNet(this);
+    ipipNetCreated(this);
     this.ipId = env.u32() & 0xffff;
   }
 
