@@ -59,7 +59,10 @@ export const tr: Command = (argv, ctx) => {
   const del = has('d');
   const squeeze = has('s');
   if (s1 === undefined) return usageError('tr', 'missing operand', 1);
-  if (extra.length > 0 || (del && s2 !== undefined && !squeeze)) return usageError('tr', `extra operand '${extra[0] ?? s2}'`, 1);
+  if (del && !squeeze && s2 !== undefined) {
+    return usageError('tr', `extra operand '${s2}'\nOnly one string may be given when deleting without squeezing repeats.`, 1);
+  }
+  if (extra.length > 0) return usageError('tr', `extra operand '${extra[0]}'`, 1);
   if (!del && !squeeze && s2 === undefined) return usageError('tr', `missing operand after '${s1}'\nTwo strings must be given when translating.`, 1);
   const set1 = new Set(expand(s1));
   const inSet1 = (c: string): boolean => (has('c') || has('C') ? !set1.has(c) : set1.has(c));
