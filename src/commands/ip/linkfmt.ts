@@ -200,15 +200,40 @@ export function linkJson(l: LinkInfo, o: { doLink: boolean; family: IpOptions['f
 
 /** Kinds whose -d -j form podnet can give in full: those without IFLA_INFO_DATA to render. */
 export function detailsJsonSupported(l: LinkInfo): boolean {
-  return !l.brport && (l.kind === 'loopback' || l.kind === 'ether' || l.kind === 'veth' || l.kind === 'dummy');
+  return !l.brport && (l.kind === 'loopback' || l.kind === 'ether' || l.kind === 'veth' || l.kind === 'dummy' || (l.kind === 'vxlan' && l.vxlan !== undefined));
+}
+
+/** vxlan_print_opt() in JSON context: every attribute the kernel reports, in print order. */
+function vxlanInfoData(v: NonNullable<LinkInfo['vxlan']>): Record<string, unknown> {
+  const j: Record<string, unknown> = { id: v.id };
+  if (v.group) j.group = v.group;
+  else if (v.remote) j.remote = v.remote;
+  if (v.local) j.local = v.local;
+  if (v.dev) j.link = v.dev;
+  j.port_range = { low: 0, high: 0 };
+  j.port = v.dstport;
+  j.learning = v.learning;
+  if (v.proxy) j.proxy = true;
+  if (v.l2miss) j.l2miss = true;
+  if (v.l3miss) j.l3miss = true;
+  if (v.tos) j.tos = `0x${v.tos.toString(16)}`;
+  j.ttl = v.ttl;
+  j.df = 'unset';
+  j.ageing = 300;
+  j.udp_csum = v.udpcsum;
+  j.udp_zero_csum6_tx = false;
+  j.udp_zero_csum6_rx = false;
+  return j;
 }
 
 function detailsJson(l: LinkInfo, doLink: boolean): Record<string, unknown> {
   const j: Record<string, unknown> = { promiscuity: l.promiscuity, allmulti: 0, min_mtu: l.minMtu, max_mtu: l.maxMtu };
-  if (l.kind !== 'loopback' && l.kind !== 'ether') j.linkinfo = { info_kind: l.kind };
+  if (l.kind === 'vxlan' && l.vxlan) j.linkinfo = { info_kind: 'vxlan', info_data: vxlanInfoData(l.vxlan) };
+  else if (l.kind !== 'loopback' && l.kind !== 'ether') j.linkinfo = { info_kind: l.kind };
   if (doLink) j.inet6_addr_gen_mode = 'eui64';
   const queues = l.kind === 'veth' ? 2 : 1;
-  Object.assign(j, { num_tx_queues: queues, num_rx_queues: queues, gso_max_size: 65536, gso_max_segs: 65535, tso_max_size: 524280, tso_max_segs: 65535, gro_max_size: 65536 });
+  const tso = l.kind === 'vxlan' ? 65536 : 524280;
+  Object.assign(j, { num_tx_queues: queues, num_rx_queues: queues, gso_max_size: 65536, gso_max_segs: 65535, tso_max_size: tso, tso_max_segs: 65535, gro_max_size: 65536 });
   return j;
 }
 
