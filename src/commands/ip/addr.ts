@@ -381,7 +381,9 @@ export function listAddrOrLink(ctx: IpCtx, argv: string[], mode: { doLink: boole
   const nl = opts.oneline ? '\\' : '\n';
   const noLink = family !== 'link' && opts.oneline && !opts.brief;
   for (const l of links) {
-    if (opts.brief) {
+    if (f.label !== undefined) {
+      // print_linkinfo() returns before printing anything when a label filter is set.
+    } else if (opts.brief) {
       o.out(renderLinkBrief(l, family === 'link'));
     } else if (!noLink) {
       o.out(renderLinkHeader(l, { doLink: mode.doLink, family, details: opts.details, nl, all: allLinks }) + '\n');

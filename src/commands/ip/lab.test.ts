@@ -49,7 +49,10 @@ const SYSCTL_KERNEL: Record<number, string> = {
 
 const BRIDGE_KERNEL: Record<number, string> = {};
 
+const LONG_LABEL = 'a 17-character IFA_LABEL is accepted; Linux refuses it by netlink policy ("Attribute failed policy validation")';
+
 const LABS: [string, string, Record<number, string>][] = [
+  ['labels.lab', 'labels-lab.json', { 6: LONG_LABEL, 7: LONG_LABEL, 10: LONG_LABEL }],
   ['neigh.lab', 'neigh-lab.json', {}],
   [
     'details.lab',
