@@ -53,3 +53,23 @@ describe('renderTrace', () => {
     );
   });
 });
+
+describe('podnet lab --pcap', () => {
+  it('writes a pcapng file with one interface per device where frames were seen', async () => {
+    const { mkdtempSync, writeFileSync, readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const d = mkdtempSync(join(tmpdir(), 'podnet-cli-'));
+    writeFileSync(
+      join(d, 'p.lab'),
+      'ip link add veth0 type veth peer name veth1\nip addr add 10.1.0.1/24 dev veth0\nip link set veth0 up\nip link set veth1 up\nping -c 1 -W 1 10.1.0.2 >/dev/null\n',
+    );
+    expect(main(['lab', join(d, 'p.lab'), '--pcap', join(d, 'out.pcapng')])).toBe(1);
+    const buf = readFileSync(join(d, 'out.pcapng'));
+    // Section Header Block magic, then at least one frame (the ARP request ping sent).
+    expect(buf.readUInt32LE(0)).toBe(0x0a0d0d0a);
+    expect(buf.length).toBeGreaterThan(100);
+    expect(main(['lab', join(d, 'p.lab'), '--pcap', join(d, 'nodir', 'x.pcapng')])).toBe(2);
+    expect(err).toContain(`podnet: cannot write capture '${join(d, 'nodir', 'x.pcapng')}': No such file or directory`);
+  });
+});
