@@ -1,6 +1,7 @@
 // Facts checked in real namespaces (kernel 6.18, iproute2 6.1) with `unshare --net --mount` scripts;
 // the same scripts live as test/kernel/scenarios/overlay/*.lab and are compared by the harness.
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { createWorld } from '../world/world.js';
 import { must, nl, socks } from './test_topo.js';
 import { decodeEthernet } from '../wire/ethernet.js';
@@ -8,7 +9,7 @@ import { decodeIpv4 } from '../wire/ipv4.js';
 import { decodeUdp } from '../wire/udp.js';
 import { decodeVxlan } from '../wire/vxlan.js';
 import { isWireError } from '../wire/error.js';
-import { skbFromFrame } from './vxlan_frame.js';
+import { skbFromFrame, skbFromIp } from './vxlan_frame.js';
 import { frameBytes } from './skb_bytes.js';
 
 /** n1(u1 10.0.0.1) -- veth -- n2(u2 10.0.0.2), each with vx0 (VNI 42, port 4789) over it. */
@@ -230,5 +231,37 @@ describe('skbFromFrame', () => {
     expect(frags[0]!.ip!.mf && frags[0]!.ip!.fragOff === 0).toBe(true);
     expect(frags[0]!.icmp).toBeUndefined();
     expect(replies).toEqual([2000]);
+  });
+});
+
+describe('decapsulation input', () => {
+  it('never throws on arbitrary bytes, and a VXLAN datagram of garbage is dropped without a crash', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 200 }), (bytes) => {
+        skbFromFrame(bytes);
+        skbFromIp(bytes);
+        // An Ethernet header in front of random IPv4-ish bytes exercises the deeper parsers.
+        const frame = new Uint8Array(14 + bytes.length);
+        frame.set([2, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2, 0x08, 0x00]);
+        frame.set(bytes, 14);
+        if (bytes.length > 0) frame[14] = 0x45;
+        skbFromFrame(frame);
+      }),
+      { numRuns: 2000, seed: 7 },
+    );
+  });
+
+  it('takes random datagrams on the VXLAN port without throwing', () => {
+    const { w, h } = tunnel();
+    const u = socks(h, 'n1').udp();
+    must(u.bind('0.0.0.0', 0));
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 120 }), fc.boolean(), (bytes, withHeader) => {
+        const data = withHeader ? new Uint8Array([0x08, 0, 0, 0, 0, 0, 42, 0, ...bytes]) : bytes;
+        must(u.send(data, { addr: '10.0.0.2', port: 4789 }));
+        w.runFor(5);
+      }),
+      { numRuns: 300, seed: 11 },
+    );
   });
 });
