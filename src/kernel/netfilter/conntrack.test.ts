@@ -87,7 +87,7 @@ describe('conntrack', () => {
 });
 
 describe('conntrack timeouts', () => {
-  it('forgets a one-way UDP flow after 30 s and an answered one after 120 s', () => {
+  it('forgets a one-way UDP flow after 30 s, a stream (answered, active past 2 s) after 120 s', () => {
     let now = 0;
     const c = new Conntrack({ now: () => now, rng: () => 0.5 });
     const udp = (src: string, sport: number, dst: string, dport: number): CtPacket => ({ src: ip(src), dst: ip(dst), proto: 17, sport, dport, len: 40, mark: 0 });
@@ -98,9 +98,36 @@ describe('conntrack timeouts', () => {
     expect(forward(c, udp('10.0.0.1', 5000, '10.0.0.2', 53)).state).toBe('NEW');
     expect(c.entries()).toHaveLength(1);
     forward(c, udp('10.0.0.2', 53, '10.0.0.1', 5000));
-    now = 60_000 + 119_000;
+    now = 63_000;
+    forward(c, udp('10.0.0.1', 5000, '10.0.0.2', 53));
+    expect(c.entries()[0]!.assured).toBe(true);
+    now = 63_000 + 119_000;
     expect(forward(c, udp('10.0.0.1', 5000, '10.0.0.2', 53)).state).toBe('ESTABLISHED');
     now += 121_000;
     expect(forward(c, udp('10.0.0.1', 5000, '10.0.0.2', 53)).state).toBe('NEW');
+  });
+});
+
+describe('conntrack TCP states', () => {
+  it('walks the handshake to ESTABLISHED [ASSURED] and the close to TIME_WAIT; RST closes', () => {
+    const c = ct();
+    const seg = (fromClient: boolean, flags: number): CtPacket => ({ ...(fromClient ? tcp('10.0.0.1', 40000, '10.0.0.2', 80) : tcp('10.0.0.2', 80, '10.0.0.1', 40000)), tcpFlags: flags });
+    const state = (): string | undefined => c.entries()[0]?.tcpState;
+    forward(c, seg(true, 0x02));
+    expect(state()).toBe('SYN_SENT');
+    forward(c, seg(false, 0x12));
+    expect(state()).toBe('SYN_RECV');
+    forward(c, seg(true, 0x10));
+    expect([state(), c.entries()[0]!.assured]).toEqual(['ESTABLISHED', true]);
+    forward(c, seg(true, 0x11));
+    expect(state()).toBe('FIN_WAIT');
+    forward(c, seg(false, 0x10));
+    expect(state()).toBe('CLOSE_WAIT');
+    forward(c, seg(false, 0x11));
+    expect(state()).toBe('LAST_ACK');
+    forward(c, seg(true, 0x10));
+    expect(state()).toBe('TIME_WAIT');
+    forward(c, seg(true, 0x04));
+    expect(state()).toBe('CLOSE');
   });
 });

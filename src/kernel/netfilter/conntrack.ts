@@ -33,6 +33,69 @@ export interface CtEntry {
   zone: number;
   /** Virtual time of the last packet, ms. */
   lastSeen: number;
+  /** Virtual time the entry was made, ms. */
+  created: number;
+  /** TCP only: the nf_conntrack_proto_tcp state `conntrack -L` prints. */
+  tcpState?: TcpCtState;
+  /** IPS_ASSURED ("[ASSURED]"): the connection completed its handshake / saw traffic both ways. */
+  assured: boolean;
+  /** TCP: which directions have sent a FIN. */
+  finSeen?: { orig: boolean; reply: boolean };
+}
+
+export type TcpCtState = 'SYN_SENT' | 'SYN_RECV' | 'ESTABLISHED' | 'FIN_WAIT' | 'CLOSE_WAIT' | 'LAST_ACK' | 'TIME_WAIT' | 'CLOSE';
+
+/** nf_conntrack_tcp_timeout_* defaults, seconds. */
+export const TCP_TIMEOUTS: Record<TcpCtState, number> = {
+  SYN_SENT: 120,
+  SYN_RECV: 60,
+  ESTABLISHED: 432000,
+  FIN_WAIT: 120,
+  CLOSE_WAIT: 60,
+  LAST_ACK: 30,
+  TIME_WAIT: 120,
+  CLOSE: 10,
+};
+
+const TH_FIN = 0x01;
+const TH_SYN = 0x02;
+const TH_RST = 0x04;
+const TH_ACK = 0x10;
+
+/**
+ * A simplified tcp_conntracks[][][] walk: the handshake (SYN_SENT, SYN_RECV, ESTABLISHED), the
+ * close (FIN_WAIT, CLOSE_WAIT, LAST_ACK, TIME_WAIT) and RST (CLOSE). Window tracking is not modelled.
+ */
+export function tcpTransition(e: CtEntry, dir: CtDir, flags: number): void {
+  const s = e.tcpState;
+  if (flags & TH_RST) {
+    e.tcpState = 'CLOSE';
+    return;
+  }
+  if (flags & TH_SYN) {
+    if (dir === 'orig' && !(flags & TH_ACK) && (s === undefined || s === 'SYN_SENT' || s === 'CLOSE' || s === 'TIME_WAIT')) e.tcpState = 'SYN_SENT';
+    else if (dir === 'reply' && flags & TH_ACK && (s === 'SYN_SENT' || s === 'SYN_RECV')) e.tcpState = 'SYN_RECV';
+    return;
+  }
+  const fin = e.finSeen ?? (e.finSeen = { orig: false, reply: false });
+  if (flags & TH_FIN) {
+    const other = dir === 'orig' ? fin.reply : fin.orig;
+    fin[dir] = true;
+    if (s === 'ESTABLISHED' || s === 'SYN_RECV') e.tcpState = 'FIN_WAIT';
+    else if (other && (s === 'FIN_WAIT' || s === 'CLOSE_WAIT')) e.tcpState = 'LAST_ACK';
+    return;
+  }
+  if (flags & TH_ACK) {
+    if (s === 'SYN_RECV' && dir === 'orig') {
+      e.tcpState = 'ESTABLISHED';
+      // tcp_packet: the handshake completed, the entry is assured.
+      e.assured = true;
+    } else if (s === 'FIN_WAIT') {
+      // The FIN was acknowledged by the other side.
+      const finner: CtDir = fin.orig ? 'orig' : 'reply';
+      if (dir !== finner) e.tcpState = 'CLOSE_WAIT';
+    } else if (s === 'LAST_ACK') e.tcpState = 'TIME_WAIT';
+  }
 }
 
 /** Which way a packet travels relative to its entry (IP_CT_DIR_ORIGINAL / IP_CT_DIR_REPLY). */
@@ -56,8 +119,9 @@ const ICMP_ERRORS = new Set([3, 4, 5, 11, 12]);
  * 120 s once both ways were seen, ICMP 30 s, TCP 120 s until answered (SYN_SENT) and 5 days
  * established, anything else 600 s. The TCP state machine itself is not modelled.
  */
-function timeoutMs(e: CtEntry): number {
-  const s = e.orig.proto === 6 ? (e.seenReply ? 432000 : 120) : e.orig.proto === 17 ? (e.seenReply ? 120 : 30) : e.orig.proto === 1 ? 30 : 600;
+export function timeoutMs(e: CtEntry): number {
+  if (e.orig.proto === 6) return (e.tcpState ? TCP_TIMEOUTS[e.tcpState] : e.seenReply ? 432000 : 120) * 1000;
+  const s = e.orig.proto === 17 ? (e.assured ? 120 : 30) : e.orig.proto === 1 ? 30 : 600;
   return s * 1000;
 }
 
@@ -147,6 +211,9 @@ export class Conntrack {
     let ref: CtRef;
     if (hit) {
       if (hit.dir === 'reply') hit.entry.seenReply = true;
+      // udp_packet: answered and still active two seconds after it began, a flow is a stream:
+      // ASSURED, with the 120 s timeout from then on.
+      if (hit.entry.seenReply && hit.entry.orig.proto !== 6 && this.opts.now() > hit.entry.created + 2000) hit.entry.assured = true;
       ref = { entry: hit.entry, dir: hit.dir, state: hit.dir === 'reply' || hit.entry.seenReply ? 'ESTABLISHED' : 'NEW' };
     } else {
       const entry: CtEntry = {
@@ -161,10 +228,13 @@ export class Conntrack {
         mark: 0,
         zone,
         lastSeen: this.opts.now(),
+        created: this.opts.now(),
+        assured: false,
       };
       ref = { entry, dir: 'orig', state: 'NEW' };
     }
     ref.entry.lastSeen = this.opts.now();
+    if (t.proto === 6 && p.tcpFlags !== undefined) tcpTransition(ref.entry, ref.dir, p.tcpFlags);
     p.ct = this.view(ref);
     return ref;
   }
