@@ -232,7 +232,10 @@ export class NetlinkImpl implements Netlink {
       const r = vxlanChangeMtu(dev, mtu);
       if (!r.ok) return r;
     }
+    const hadInDev = dev.mtu >= 68;
     dev.mtu = mtu;
+    // inetdev_event(NETDEV_CHANGEMTU) back above 68: a fresh in_device, conf copied from default.
+    if (!hadInDev && mtu >= 68) this.net.resetInDev(dev);
     if (dev.kind === 'bridge') dev.br!.mtuSetByUser = true;
     if (dev.master && !dev.master.br!.mtuSetByUser) dev.master.mtu = Math.min(...dev.master.br!.ports.map((p) => p.dev.mtu));
     // inetdev_event(NETDEV_CHANGEMTU): below 68 bytes IPv4 is torn off the device.
@@ -726,7 +729,8 @@ export class NetlinkImpl implements Netlink {
       dev: rt.dev.name,
       table: this.reportedTable(rt.table),
       uid: 0,
-      cacheFlags: rt.type === 'local' ? ['local'] : rt.type === 'broadcast' ? ['local', 'brd'] : [],
+      // RTCF_LOCAL is set for anything leaving through the loopback device, not just local routes.
+      cacheFlags: rt.type === 'broadcast' ? ['local', 'brd'] : rt.local ? ['local'] : [],
     };
     if (rt.gw) res.gateway = formatIpv4(rt.gw);
     // rt_fill_info reports RTA_PREFSRC only when the chosen source differs from the requested one.

@@ -163,6 +163,15 @@ export class Net {
     this.neighParms.delete(dev);
   }
 
+  /** inetdev_init after inetdev_destroy: default conf and neighbour parameters again. */
+  resetInDev(dev: NetDevice): void {
+    const conf = new ConfMap(this.confDefault);
+    conf.onChange = this.bump;
+    dev.inDev = new InDevice(dev, conf);
+    this.neighParms.set(dev, new NeighParms(this.neighDefault));
+    this.bump();
+  }
+
   devByName(name: string): NetDevice | undefined {
     return this.devs.get(name);
   }

@@ -23,19 +23,25 @@ function resolve(net: Net, key: string): Slot | undefined {
   const conf = /^net\.ipv4\.conf\.(.+)\.([a-z0-9_]+)$/.exec(k);
   if (conf) {
     const [, target, knob] = conf as unknown as [string, string, string];
-    const map = target === 'all' ? net.confAll : target === 'default' ? net.confDefault : net.devByName(target)?.inDev.conf;
+    const map = target === 'all' ? net.confAll : target === 'default' ? net.confDefault : hasInDev(net, target) ? net.devByName(target)?.inDev.conf : undefined;
     if (!map || !map.has(knob)) return undefined;
     return { kind: 'conf', target, knob, map };
   }
   const neigh = /^net\.ipv4\.neigh\.(.+)\.([a-z0-9_]+)$/.exec(k);
   if (neigh) {
     const [, target, knob] = neigh as unknown as [string, string, string];
-    const dev = target === 'default' ? undefined : net.devByName(target);
+    const dev = target === 'default' || !hasInDev(net, target) ? undefined : net.devByName(target);
     const parms = target === 'default' ? net.neighDefault : dev ? net.parmsOf(dev) : undefined;
     if (!parms || !parms.values.has(knob)) return undefined;
     return { kind: 'neigh', target, knob, map: parms.values };
   }
   return undefined;
+}
+
+/** A device below 68 bytes of MTU has no in_device, hence no conf/ or neigh/ directory. */
+function hasInDev(net: Net, name: string): boolean {
+  const d = net.devByName(name);
+  return d !== undefined && d.mtu >= 68;
 }
 
 export function sysctlGet(net: Net, key: string): KResult<string> {
@@ -107,11 +113,11 @@ export function sysctlList(net: Net, prefix?: string): { key: string; value: str
   const confTargets: [string, Map<string, string>][] = [
     ['all', net.confAll],
     ['default', net.confDefault],
-    ...[...net.byIndex.values()].map((d) => [d.name, d.inDev.conf] as [string, Map<string, string>]),
+    ...[...net.byIndex.values()].filter((d) => d.mtu >= 68).map((d) => [d.name, d.inDev.conf] as [string, Map<string, string>]),
   ];
   for (const [t, m] of confTargets) for (const [k, v] of m) out.push({ key: `net.ipv4.conf.${t}.${k}`, value: v });
   out.push(...[...net.neighDefault.values].map(([k, v]) => ({ key: `net.ipv4.neigh.default.${k}`, value: v })));
-  for (const d of net.byIndex.values()) for (const [k, v] of net.parmsOf(d).values) out.push({ key: `net.ipv4.neigh.${d.name}.${k}`, value: v });
+  for (const d of net.byIndex.values()) if (d.mtu >= 68) for (const [k, v] of net.parmsOf(d).values) out.push({ key: `net.ipv4.neigh.${d.name}.${k}`, value: v });
   const p = prefix ? normalizeKey(prefix) : '';
   return out.filter((e) => !p || e.key === p || e.key.startsWith(p + '.')).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
