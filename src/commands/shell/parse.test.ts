@@ -84,6 +84,7 @@ describe('parseScript', () => {
       '4 UNSUPPORTED pathname expansion (glob)',
       '5 [echo] [ok]',
     ]);
+    expect(show(parseScript('diff <(ip a) >(cat)\necho ok'))).toEqual(['1 UNSUPPORTED process substitution', '2 [echo] [ok]']);
     expect(show(parseScript('for i in 1 2; do\n  echo $i\n  if x; then y; fi\ndone\necho after\nf() {\n echo\n}\necho end'))).toEqual([
       "1 UNSUPPORTED compound command 'for'",
       '5 [echo] [after]',
@@ -91,6 +92,13 @@ describe('parseScript', () => {
       '9 [echo] [end]',
     ]);
     expect(show(parseScript('if true; then echo; fi; echo z'))).toEqual(["1 UNSUPPORTED compound command 'if'"]);
+    expect(show(parseScript('[[ (a < b) ]] && echo\nfunction f {\n echo\n}\narr=(a "(" c)\n{ echo; } 2>/dev/null\necho end'))).toEqual([
+      '1 UNSUPPORTED conditional expression [[ ... ]]',
+      "2 UNSUPPORTED compound command 'function'",
+      '5 UNSUPPORTED array assignment',
+      "6 UNSUPPORTED compound command '{'",
+      '7 [echo] [end]',
+    ]);
   });
 
   it('never throws and always reports lines within the script', () => {

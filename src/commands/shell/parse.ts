@@ -71,7 +71,7 @@ interface LexError {
 
 const OPS = ['&&', '||', ';;', '|&', '<<<', '<<-', '<<', '>>', '>&', '<&', '<>', '>|', '&>>', '&>', '|', '&', ';', '<', '>', '(', ')'];
 const NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const BLOCK_OPENERS: Record<string, string> = { if: 'fi', for: 'done', while: 'done', until: 'done', select: 'done', case: 'esac', '{': '}', '[[': ']]' };
+const BLOCK_OPENERS: Record<string, string> = { if: 'fi', for: 'done', while: 'done', until: 'done', select: 'done', case: 'esac', '{': '}' };
 /** Reserved words that cannot start a command: bash reports a syntax error on them. */
 const MISPLACED = new Set(['then', 'else', 'elif', 'fi', 'do', 'done', 'esac', '}', ']]']);
 
@@ -125,9 +125,10 @@ class Lexer {
       this.readHeredocBodies();
       return { k: 'nl', line, start, end: this.pos, endLine: hadHeredoc ? this.line - 1 : line };
     }
+    // `<(` and `>(` start a process substitution, which is a word, not a redirection.
+    if ((c === '<' || c === '>') && this.peek(1) === '(') return this.readWord(line, start);
     for (const op of OPS) {
       if (this.src.startsWith(op, this.pos)) {
-        // `&>` and `>&` are operators only where bash sees them; a digit prefix is handled in readWord.
         for (let i = 0; i < op.length; i++) this.advance();
         return { k: 'op', op, line, start, end: this.pos };
       }
@@ -278,9 +279,6 @@ class Lexer {
         continue;
       }
       if ((c === '*' || c === '?') && !unsupported) note('pathname expansion (glob)');
-      if (c === '[' && this.src.startsWith('[[', this.pos) && parts.length === 0) {
-        // `[[` as a word is the keyword; let the parser decide.
-      }
       if (c === '{' && /^\{[^ ]*,[^ ]*\}/.test(this.src.slice(this.pos, this.pos + 200))) note('brace expansion');
       lit(this.advance(), false);
     }
@@ -520,10 +518,9 @@ function trackBlock(stack: string[], toks: Tok[]): void {
     const w = t.w.raw;
     if (cmdStart && BLOCK_OPENERS[w]) stack.push(BLOCK_OPENERS[w]!);
     else if (cmdStart && stack.length > 0 && w === stack[stack.length - 1]) stack.pop();
-    else if (/^[A-Za-z_][A-Za-z0-9_]*\(\)$/.test(w) && cmdStart) {
-      // `name() {` — the brace that follows opens the body.
-    }
-    cmdStart = w === 'then' || w === 'do' || w === 'else' || w === '{' || w === 'elif' || w === '!' || (cmdStart && /^[A-Za-z_][A-Za-z0-9_]*\(\)$/.test(w));
+    // After `function NAME` the body's brace stands where a command would.
+    const afterFunctionKeyword = before?.k === 'word' && before.w.raw === 'function';
+    cmdStart = w === 'then' || w === 'do' || w === 'else' || w === '{' || w === 'elif' || w === '!' || afterFunctionKeyword;
   }
 }
 
@@ -547,6 +544,8 @@ function parseLine(toks: Tok[], endLine: number): LineParse {
     return { lists: [], blockOpener: `${first.w.raw}()` };
   }
   if (first && first.k === 'op' && first.op === '(') return { lists: [], blockOpener: '(' };
+  // `[[ ... ]]` has its own grammar (`(`, `<`, `&&` mean other things inside), so it is not parsed.
+  if (toks.some((t) => t.k === 'word' && t.w.raw === '[[')) return { lists: [], unsupported: 'conditional expression [[ ... ]]' };
 
   while (i < toks.length) {
     const pipelines: { op: '&&' | '||'; pipeline: Pipeline }[] = [];
@@ -651,6 +650,14 @@ function parseLine(toks: Tok[], endLine: number): LineParse {
         continue;
       }
       if (t.k === 'op' && (t.op === '(' || t.op === ')')) {
+        const prev = toks[i - 1];
+        if (t.op === '(' && prev?.k === 'word' && prev.end === t.start && prev.w.raw.endsWith('=') && cmd.words.length === 0) {
+          // `arr=(a b c)`: skip the list up to its `)`.
+          unsupported ??= 'array assignment';
+          while (i < toks.length && !(toks[i]!.k === 'op' && (toks[i] as { op: string }).op === ')')) i++;
+          i++;
+          continue;
+        }
         if (t.op === '(' && cmd.words.length === 1 && toks[i + 1]?.k === 'op') {
           unsupported ??= 'function definition';
           i = toks.length;

@@ -61,6 +61,10 @@ const KNOWN_UNMODELLED = new Set([
   'source', '.', 'cd', 'read', 'eval', 'exec', 'trap', 'timeout', 'env', 'which', 'type', 'hostname', 'date', 'id',
   'jq', 'dd', 'od', 'hexdump', 'xxd', 'base64', 'md5sum', 'sha256sum', 'stat', 'readlink', 'basename', 'dirname', 'tac',
   'rev', 'paste', 'join', 'comm', 'diff', 'expr', 'bc', 'nsenter', 'unshare', 'mount', 'umount', 'bpftool', 'tc',
+  // bash builtins podnet's shell does not have
+  'declare', 'local', 'readonly', 'typeset', 'let', 'shift', 'return', 'break', 'continue', 'alias', 'unalias', 'umask',
+  'ulimit', 'pushd', 'popd', 'dirs', 'getopts', 'jobs', 'fg', 'bg', 'disown', 'shopt', 'hash', 'command', 'builtin',
+  'enable', 'mapfile', 'readarray', 'caller', 'times', 'yes', 'uname', 'whoami', 'pwd', 'printenv',
 ]);
 
 type Sink = { k: 'out' } | { k: 'err' } | { k: 'null' } | { k: 'file'; path: string };
