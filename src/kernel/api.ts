@@ -56,6 +56,8 @@ export interface VxlanInfo {
   ttl: number;
   tos: number;
   udpcsum: boolean;
+  /** `ttl inherit` (VXLAN_F_TTL_INHERIT): the outer TTL is the inner packet's. */
+  ttlInherit?: boolean;
 }
 
 /** IFLA_IPTUN_* of an ipip device (tunl0 or `ip link add ... type ipip`). */

@@ -160,6 +160,33 @@ describe('vxlan packet path', () => {
     }
   });
 
+  it('copies the inner TTL to the outer header with ttl inherit', () => {
+    const w = createWorld({ seed: 2 });
+    const h = w.addHost('h');
+    const root = nl(h);
+    must(root.linkAdd({ kind: 'veth', name: 'u1', peerName: 'u2' }));
+    must(root.addrAdd({ dev: 'u1', local: '10.0.0.1', prefixLen: 24 }));
+    must(root.linkAdd({ kind: 'vxlan', name: 'vx0', id: 5, dstport: 4789, remote: '10.0.0.2', dev: 'u1', ttlInherit: true }));
+    expect(root.linkGet('vx0')?.vxlan?.ttlInherit).toBe(true);
+    must(root.addrAdd({ dev: 'vx0', local: '172.16.0.1', prefixLen: 24 }));
+    for (const d of ['u1', 'u2', 'vx0']) must(root.linkSet(d, { up: true }));
+    must(root.neighAdd({ dst: '10.0.0.2', dev: 'u1', lladdr: '02:00:00:00:00:99' }));
+    must(root.neighAdd({ dst: '172.16.0.9', dev: 'vx0', lladdr: '02:00:00:00:00:98' }));
+    const ttls: number[] = [];
+    w.onFrame((f) => {
+      if (f.dev !== 'u1' || f.direction !== 'out') return;
+      const e = decodeEthernet(f.bytes);
+      if (isWireError(e)) return;
+      const ip = decodeIpv4(e.payload);
+      if (!isWireError(ip) && ip.repr.protocol === 17) ttls.push(ip.repr.ttl);
+    });
+    const p = socks(h).ping({ ttl: 7 });
+    must(p.connect('172.16.0.9'));
+    must(p.send(1, 8));
+    w.runFor(10);
+    expect(ttls).toEqual([7]);
+  });
+
   it('drops frames without an FDB entry or default destination', () => {
     const { w, h, a } = tunnel();
     must(a.neighAdd({ dst: '172.16.0.2', dev: 'vx0', lladdr: '02:00:00:00:00:02' }));

@@ -52,6 +52,8 @@ export interface VxlanCfg {
   l3miss: boolean;
   /** 0 = auto (the namespace's default TTL, 1 for multicast). */
   ttl: number;
+  /** VXLAN_F_TTL_INHERIT: copy the inner TTL (ip_tunnel_get_ttl). */
+  ttlInherit: boolean;
   /** 1 = inherit. */
   tos: number;
   udpcsum: boolean;
@@ -133,6 +135,7 @@ export function vxlanNewlink(net: Net, req: Extract<LinkAddRequest, { kind: 'vxl
       l2miss: req.l2miss ?? false,
       l3miss: req.l3miss ?? false,
       ttl: req.ttl ?? 0,
+      ttlInherit: req.ttlInherit ?? false,
       tos: req.tos ?? 0,
       udpcsum: req.udpcsum ?? true,
     },
@@ -198,6 +201,7 @@ export function vxlanInfo(dev: NetDevice): VxlanInfo | undefined {
     ttl: c.ttl,
     tos: c.tos,
     udpcsum: c.udpcsum,
+    ...(c.ttlInherit ? { ttlInherit: true } : {}),
   };
 }
 

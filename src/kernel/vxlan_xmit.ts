@@ -139,7 +139,8 @@ function xmitOne(v: VxlanDev, skb: SkBuff, inner: Uint8Array, r: VxlanRdst): voi
   }
   if (tunnelCheckPmtu(v, skb, routeMtu(net, rt) - VXLAN_HEADROOM)) return;
   // ttl auto: 1 towards a group, else the underlay's default (ip4_dst_hoplimit).
-  const ttl = c.ttl || (isMulticast(r.ip) ? 1 : net.defaultTtl());
+  // ip_tunnel_get_ttl for inherit: the inner IPv4 TTL, else the route's hop limit as for auto.
+  const ttl = c.ttlInherit && skb.ip ? skb.ip.ttl : c.ttl || (isMulticast(r.ip) ? 1 : net.defaultTtl());
   const out = newSkb();
   out.udp = { sport: vxlanSrcPort(v, skb), dport: port, ...(c.udpcsum ? {} : { noChecksum: true }) };
   out.payload = encodeVxlan({ vni }, inner);

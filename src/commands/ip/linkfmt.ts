@@ -106,7 +106,7 @@ function renderDetails(l: LinkInfo, nl: string, doLink: boolean, all: readonly L
       if (v.l2miss) s += 'l2miss ';
       if (v.l3miss) s += 'l3miss ';
       if (v.tos) s += v.tos === 1 ? 'tos inherit ' : `tos 0x${v.tos.toString(16)} `;
-      s += `ttl ${v.ttl ? v.ttl : 'auto'} ageing 300 `;
+      s += `ttl ${v.ttlInherit ? 'inherit' : v.ttl ? v.ttl : 'auto'} ageing 300 `;
       s += v.udpcsum ? 'udpcsum ' : 'noudpcsum ';
       s += 'noudp6zerocsumtx noudp6zerocsumrx ';
     } else if (l.kind === 'ipip' && l.ipip) {

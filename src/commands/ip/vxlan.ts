@@ -119,8 +119,8 @@ export function parseVxlan(ctx: IpCtx, args: string[]): VxlanOpts | number {
       case 'hoplimit': {
         const v = value();
         if (typeof v === 'number') return v;
-        if (v === 'inherit') return unsupported(o, 'vxlan ttl inherit');
-        if (v === 'auto') r.ttl = 0;
+        if (v === 'inherit') r.ttlInherit = true;
+        else if (v === 'auto') r.ttl = 0;
         else {
           const n = parseCUnsigned(v);
           if (n === undefined) return invarg(o, 'invalid TTL', v);
