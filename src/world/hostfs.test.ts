@@ -48,6 +48,13 @@ describe('createHostFs', () => {
     expect(fs.read('/proc/sys/net/ipv4/ip_forward', 'blue')).toMatchObject({ ok: false });
   });
 
+  it('keeps dotted device names whole under /proc/sys/net/ipv4/conf', async () => {
+    const { runLab } = await import('../commands/shell/lab.js');
+    const r = runLab('ip link add d0.5 type veth peer name v1\nls /proc/sys/net/ipv4/conf\necho 1 > /proc/sys/net/ipv4/conf/d0.5/forwarding\ncat /proc/sys/net/ipv4/conf/d0.5/forwarding\n', { file: 'dot.lab', seed: 1 });
+    // What Linux printed for the same lines in a fresh network namespace.
+    expect(r.steps.map((s) => s.stdout + s.stderr)).toEqual(['', 'all\nd0.5\ndefault\nlo\nv1\n', '', '1\n']);
+  });
+
   it('shows /sys/class/net in the kernel formats', () => {
     const { host, fs } = setup();
     expect(fs.list('/sys/class/net')).toEqual({ ok: true, value: [{ name: 'lo', type: 'dir' }, { name: 'eth0', type: 'dir' }] });

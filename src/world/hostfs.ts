@@ -47,7 +47,8 @@ export function createHostFs(host: Host): HostFs {
     const key = rel.join('.');
     const all = n.sysctlList(rel.length ? key : undefined);
     // Keys use dots; device names in conf/DEV may not, so match by path components.
-    const comps = all.map((e) => ({ parts: splitKey(e.key), value: e.value }));
+    const devices = new Set(n.linkList().map((l) => l.name));
+    const comps = all.map((e) => ({ parts: splitKey(e.key, devices), value: e.value }));
     const exact = comps.find((c) => c.parts.length === rel.length && c.parts.every((p, i) => p === rel[i]));
     if (exact) {
       return {
@@ -207,9 +208,20 @@ export function createHostFs(host: Host): HostFs {
   return fs;
 }
 
-/** "net.ipv4.conf.all.forwarding" or "net/ipv4/conf/all/forwarding" as path components. */
-function splitKey(key: string): string[] {
-  return key.includes('/') ? key.split('/').filter(Boolean) : key.split('.');
+/**
+ * "net.ipv4.conf.all.forwarding" or "net/ipv4/conf/all/forwarding" as path components. A device
+ * name may hold dots (eth0.100), so under conf/ and neigh/ the longest known device name wins.
+ */
+function splitKey(key: string, devices: Set<string>): string[] {
+  if (key.includes('/') && !key.includes('.')) return key.split('/').filter(Boolean);
+  const parts = key.split('.').map((p) => p.replace(/\//g, '.'));
+  if (parts.length > 4 && (parts[2] === 'conf' || parts[2] === 'neigh')) {
+    for (let end = parts.length - 1; end > 4; end--) {
+      const dev = parts.slice(3, end).join('.');
+      if (devices.has(dev)) return [...parts.slice(0, 3), dev, ...parts.slice(end)];
+    }
+  }
+  return parts;
 }
 
 /** The attribute files of /sys/class/net/DEV, in the kernel's formats. */
