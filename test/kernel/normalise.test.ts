@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { MacTable, maskConntrack, maskPingTimes, maskSaveDates, normalise } from './normalise.js';
+import { MacTable, maskConntrack, maskExpiry, maskPingTimes, maskSaveDates, normalise } from './normalise.js';
 
 describe('MacTable', () => {
   test('same MAC, same token; numbered by first appearance; case folded', () => {
@@ -46,6 +46,12 @@ describe('maskPingTimes', () => {
     const s = 'From 10.0.0.1 icmp_seq=1 Time to live exceeded\n1 packets transmitted, 0 received, +1 errors, 100% packet loss, time 0ms\n';
     expect(maskPingTimes(s)).toBe(s.replace('time 0ms', 'time <t>ms'));
   });
+});
+
+test('route cache expiry countdowns are masked, the learned MTU is not', () => {
+  expect(maskExpiry('10.0.3.2 via 10.0.1.1 dev h1-r1 src 10.0.1.2 uid 0 \n    cache expires 599sec mtu 1000 \n')).toBe(
+    '10.0.3.2 via 10.0.1.1 dev h1-r1 src 10.0.1.2 uid 0 \n    cache expires <n>sec mtu 1000 \n',
+  );
 });
 
 test('iptables-save dates are masked', () => {
