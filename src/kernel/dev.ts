@@ -86,7 +86,7 @@ export function netifReceive(skb: SkBuff): void {
   dev.rxPackets++;
   if (net.env.frame) tap(dev, skb, 'in');
   if (net.env.trace) net.trace('rx', 'receive', `${dev.name} receives`, dev, skb);
-  skb.pktType = dev.kind === 'loopback' ? PktType.HOST : pktTypeOf(dev, skb.ethDst);
+  skb.pktType = pktTypeOf(dev, skb.ethDst);
   if (dev.master) {
     brHandleFrame(dev, skb);
     return;

@@ -109,7 +109,10 @@ function ipFinishOutput2(net: Net, skb: SkBuff, rt: Rtable): void {
   skb.bytes = undefined;
   if (dev.kind === 'loopback') {
     skb.loopDst = rt.type === 'broadcast' ? 'broadcast' : 'local';
-    skb.ethDst = '00:00:00:00:00:00';
+    // The loopback neighbour (key 0.0.0.0) is NOARP with the all-zero address unless an
+    // administrator replaced it; a foreign address makes lo drop its own frames (OTHERHOST).
+    const n = net.neigh.lookup(dev, 0);
+    skb.ethDst = n?.lladdr ?? '00:00:00:00:00:00';
     skb.ethSrc = '00:00:00:00:00:00';
     skb.ethertype = ETH_P_IP;
     devQueueXmit(dev, skb);

@@ -106,6 +106,11 @@ export class NeighTable {
     return this.byDev.get(dev)?.get(neighKey(dev, ip));
   }
 
+  /** neigh_lookup with the key as given (RTM_DELNEIGH): no loopback folding to 0.0.0.0. */
+  lookupExact(dev: NetDevice, ip: number): Neighbour | undefined {
+    return this.byDev.get(dev)?.get(ip);
+  }
+
   /** __neigh_create with arp_constructor: broadcast/loopback destinations become NOARP at once. */
   create(dev: NetDevice, ipIn: number): Neighbour {
     const ip = neighKey(dev, ipIn);

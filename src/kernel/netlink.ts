@@ -868,7 +868,7 @@ export class NetlinkImpl implements Netlink {
       net.neigh.proxies.splice(i, 1);
       return kok(undefined);
     }
-    const n = net.neigh.lookup(dev, ip);
+    const n = net.neigh.lookupExact(dev, ip);
     if (!n) return kerr('ENOENT');
     net.neigh.remove(n);
     return kok(undefined);
