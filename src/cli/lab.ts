@@ -55,8 +55,7 @@ export function labCommand(file: string, opts: LabCliOptions): number {
     process.stdout.write(JSON.stringify(rows, null, 2) + '\n');
   } else {
     for (const s of lab.steps) {
-      if (s.stdout) process.stdout.write(s.stdout);
-      if (s.stderr) process.stderr.write(s.stderr);
+      for (const c of s.output) (c.stream === 'stdout' ? process.stdout : process.stderr).write(c.text);
       if (opts.trace && s.trace && s.trace.length > 0) process.stdout.write(renderTrace(s.trace));
     }
   }

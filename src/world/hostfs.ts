@@ -18,6 +18,7 @@ const EACCES = 'Permission denied';
 
 /** IFF_* bits as /sys/class/net/DEV/flags prints them (dev->flags: no RUNNING/LOWER_UP). */
 const IFF: Record<string, number> = { UP: 0x1, BROADCAST: 0x2, LOOPBACK: 0x8, POINTOPOINT: 0x10, NOARP: 0x80, PROMISC: 0x100, MULTICAST: 0x1000 };
+const IFF_ALLMULTI = 0x200;
 /** ARPHRD_* numbers for /sys/class/net/DEV/type. */
 const ARPHRD: Record<string, number> = { ether: 1, loopback: 772, ipip: 768, none: 65534 };
 
@@ -228,7 +229,11 @@ function splitKey(key: string, devices: Set<string>): string[] {
 function linkAttrs(n: Netlink, link: LinkInfo): Record<string, Virtual> {
   const text = (s: string): Virtual => ({ kind: 'file', read: () => ok(s + '\n') });
   const up = link.flags.includes('UP');
-  const flags = link.flags.reduce((acc, f) => acc | (IFF[f] ?? 0), 0);
+  // The kernel keeps IFF_PROMISC set while the promiscuity count is non-zero, and a bridge puts
+  // every port in all-multicast mode (br_add_if -> dev_set_allmulti).
+  let flags = link.flags.reduce((acc, f) => acc | (IFF[f] ?? 0), 0);
+  if (link.promiscuity > 0) flags |= IFF['PROMISC']!;
+  if (link.master !== undefined && link.brport !== undefined) flags |= IFF_ALLMULTI;
   const attrs: Record<string, Virtual> = {
     address: text(link.address),
     addr_len: text(link.linkType === 'ipip' ? '4' : '6'),

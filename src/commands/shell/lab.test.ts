@@ -15,10 +15,22 @@ describe('runLab', () => {
   it('records one step per logical line with its first line and joined text', () => {
     const r = lab('# intro\necho a \\\n  b\n\nfalse; echo c\n');
     expect(r.steps).toEqual([
-      { line: 2, command: 'echo a   b', exitCode: 0, stdout: 'a b\n', stderr: '' },
-      { line: 5, command: 'false; echo c', exitCode: 0, stdout: 'c\n', stderr: '' },
+      { line: 2, command: 'echo a   b', exitCode: 0, stdout: 'a b\n', stderr: '', output: [{ stream: 'stdout', text: 'a b\n' }] },
+      { line: 5, command: 'false; echo c', exitCode: 0, stdout: 'c\n', stderr: '', output: [{ stream: 'stdout', text: 'c\n' }] },
     ]);
     expect(r.exitCode).toBe(0);
+  });
+
+  it('keeps stdout and stderr in the order the commands of a line wrote them', () => {
+    const r = lab('echo a; ls /nope; echo b >&2; echo c | cat /nope - ; echo d\n');
+    expect(r.steps[0]!.output).toEqual([
+      { stream: 'stdout', text: 'a\n' },
+      { stream: 'stderr', text: "ls: cannot access '/nope': No such file or directory\n" },
+      { stream: 'stderr', text: 'b\n' },
+      { stream: 'stdout', text: 'c\n' },
+      { stream: 'stderr', text: 'cat: /nope: No such file or directory\n' },
+      { stream: 'stdout', text: 'd\n' },
+    ]);
   });
 
   it('goes on after failures and unsupported constructs, stops at a syntax error', () => {
@@ -162,7 +174,7 @@ describe('runLab', () => {
   });
 
   it('refuses a binary file as bash does, and drops NUL bytes after the first line', () => {
-    expect(lab('\u007fELF\u0002\u0000\u0000junk\n').steps).toEqual([{ line: 1, command: '', exitCode: 126, stdout: '', stderr: 'lab.sh: lab.sh: cannot execute binary file\n' }]);
+    expect(lab('\u007fELF\u0002\u0000\u0000junk\n').steps).toMatchObject([{ line: 1, command: '', exitCode: 126, stdout: '', stderr: 'lab.sh: lab.sh: cannot execute binary file\n' }]);
     expect(lab('echo a\n\u0000echo b\n').steps.map((s) => s.stdout)).toEqual(['a\n', 'b\n']);
   });
 

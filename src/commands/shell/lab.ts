@@ -16,7 +16,7 @@ import { createWorld } from '../../world/world.js';
 import { createHostFs } from '../../world/hostfs.js';
 import { lookupCommand } from '../registry.js';
 import { parseScript } from './parse.js';
-import { drainJobs, runItem, type Lookup, type ShellEnv, type ShellState } from './run.js';
+import { drainJobs, runItem, type Chunk, type Lookup, type ShellEnv, type ShellState } from './run.js';
 
 export interface LabStep {
   /** File line the logical command starts on (1-based). */
@@ -28,6 +28,8 @@ export interface LabStep {
   stderr: string;
   /** Packet-path events that happened while this step ran (when trace was asked). */
   trace?: TraceEvent[];
+  /** stdout and stderr in the order they were written, for a terminal that shows both. */
+  output: Chunk[];
 }
 
 export interface LabResult {
@@ -59,7 +61,7 @@ const JOB_GRACE_MS = 200;
 export function runLab(text: string, opts: LabOptions): LabResult {
   if (looksBinary(text)) {
     const stderr = `${opts.file}: ${opts.file}: cannot execute binary file\n`;
-    return { steps: [{ line: 1, command: '', exitCode: 126, stdout: '', stderr }], frames: [], exitCode: 126 };
+    return { steps: [{ line: 1, command: '', exitCode: 126, stdout: '', stderr, output: [{ stream: 'stderr', text: stderr }] }], frames: [], exitCode: 126 };
   }
   const world = opts.world ?? createWorld({ seed: opts.seed ?? 1 });
   const host = world.host(LAB_HOST) ?? world.addHost(LAB_HOST);
@@ -105,7 +107,7 @@ export function runLab(text: string, opts: LabOptions): LabResult {
     drain();
     traceBuf = [];
     const r = runItem(item, state, env);
-    const step: LabStep = { line: item.line, command: item.text, exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr };
+    const step: LabStep = { line: item.line, command: item.text, exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr, output: r.output };
     if (opts.trace) step.trace = traceBuf;
     steps.push(step);
     exitCode = r.exitCode;
@@ -122,6 +124,8 @@ export function runLab(text: string, opts: LabOptions): LabResult {
     if (!s) continue;
     s.stdout += out.stdout;
     s.stderr += out.stderr;
+    if (out.stdout) s.output.push({ stream: 'stdout', text: out.stdout });
+    if (out.stderr) s.output.push({ stream: 'stderr', text: out.stderr });
   }
   offTrace?.();
   offFrame?.();

@@ -39,10 +39,39 @@ export interface ShellState {
   exited?: number;
 }
 
+/** A piece of output in the order the shell produced it, so a terminal shows both streams interleaved. */
+export interface Chunk {
+  stream: 'stdout' | 'stderr';
+  text: string;
+}
+
 export interface ItemResult extends ExecResult {
   /** True when the script must stop after this item (syntax error, exit, set -e). */
   stop: boolean;
+  /** stdout and stderr as one ordered sequence (within one program: its stdout, then its stderr). */
+  output: Chunk[];
 }
+
+/** Collected output of a piece of a command line; stdout/stderr are derived from the ordered chunks. */
+class Output {
+  readonly chunks: Chunk[] = [];
+  add(stream: Chunk['stream'], text: string): this {
+    if (text !== '') this.chunks.push({ stream, text });
+    return this;
+  }
+  append(o: Output): this {
+    this.chunks.push(...o.chunks);
+    return this;
+  }
+  get stdout(): string {
+    return this.chunks.filter((c) => c.stream === 'stdout').map((c) => c.text).join('');
+  }
+  get stderr(): string {
+    return this.chunks.filter((c) => c.stream === 'stderr').map((c) => c.text).join('');
+  }
+}
+
+const itemResult = (exitCode: number, o: Output, stop: boolean): ItemResult => ({ exitCode, stdout: o.stdout, stderr: o.stderr, output: o.chunks, stop });
 
 /** Builtins that print bash-prefixed errors ("FILE: line N: echo: write error: ..."). */
 const BASH_BUILTINS = new Set(['echo', 'printf', 'true', 'false', ':', 'export', 'unset', 'set', 'exit', 'cd', 'wait', 'kill']);
@@ -108,33 +137,29 @@ export function runItem(item: ParseItem, state: ShellState, env: ShellEnv): Item
   const where = (line: number): string => env.prefix(line, 'run');
   if (item.kind === 'syntax-error') {
     state.status = 2;
-    return { exitCode: 2, stdout: '', stderr: item.messages.map((m) => `${env.prefix(m.line, 'syntax')}${m.text}\n`).join(''), stop: true };
+    return itemResult(2, new Output().add('stderr', item.messages.map((m) => `${env.prefix(m.line, 'syntax')}${m.text}\n`).join('')), true);
   }
   if (item.kind === 'unsupported') {
     state.status = 2;
-    return { exitCode: 2, stdout: '', stderr: `podnet: unsupported: line ${item.line}: ${item.reason}\n`, stop: false };
+    return itemResult(2, new Output().add('stderr', `podnet: unsupported: line ${item.line}: ${item.reason}\n`), false);
   }
-  let stdout = '';
-  let stderr = '';
+  const out = new Output();
   for (const list of item.lists) {
     const r = runAndOr(list, state, env, where);
-    stdout += r.stdout;
-    stderr += r.stderr;
-    if (state.exited !== undefined) return { exitCode: state.exited, stdout, stderr, stop: true };
-    if (state.errexit && r.exitCode !== 0 && !r.exempt) return { exitCode: r.exitCode, stdout, stderr, stop: true };
+    out.append(r.out);
+    if (state.exited !== undefined) return itemResult(state.exited, out, true);
+    if (state.errexit && r.exitCode !== 0 && !r.exempt) return itemResult(r.exitCode, out, true);
   }
-  return { exitCode: state.status, stdout, stderr, stop: false };
+  return itemResult(state.status, out, false);
 }
 
-function runAndOr(list: AndOrList, state: ShellState, env: ShellEnv, where: (l: number) => string): ExecResult & { exempt: boolean } {
-  let out = '';
-  let err = '';
+function runAndOr(list: AndOrList, state: ShellState, env: ShellEnv, where: (l: number) => string): { exitCode: number; out: Output; exempt: boolean } {
+  const out = new Output();
   // `set -e` ignores failures of commands before the last && / || and of negated pipelines.
   let exempt = false;
   const run = (p: Pipeline, last: boolean): void => {
     const r = runPipeline(p, state, env, where, list.background);
-    out += r.stdout;
-    err += r.stderr;
+    out.append(r.out);
     state.status = r.exitCode;
     exempt = !last || p.negate;
   };
@@ -148,24 +173,25 @@ function runAndOr(list: AndOrList, state: ShellState, env: ShellEnv, where: (l: 
     // `cmd &` always succeeds at once in bash; the job's own output is collected by the lab.
     state.status = 0;
     state.vars['!'] = String(FIRST_PID + (state.jobs?.length ?? 0) - 1);
-    return { exitCode: 0, stdout: out, stderr: err, exempt: true };
+    return { exitCode: 0, out, exempt: true };
   }
-  return { exitCode: state.status, stdout: out, stderr: err, exempt };
+  return { exitCode: state.status, out, exempt };
 }
 
-function runPipeline(p: Pipeline, state: ShellState, env: ShellEnv, where: (l: number) => string, background: boolean): ExecResult {
+function runPipeline(p: Pipeline, state: ShellState, env: ShellEnv, where: (l: number) => string, background: boolean): { exitCode: number; out: Output } {
   let stdin = '';
-  let stderr = '';
-  let last: ExecResult = result(0);
+  const out = new Output();
+  let exitCode = 0;
   p.commands.forEach((c, i) => {
     const isLast = i === p.commands.length - 1;
     const r = runSimple(c, state, env, where, stdin, background && isLast);
-    stderr += r.stderr;
-    stdin = r.stdout;
-    last = r;
+    // Inside a pipe, a program's stdout is the next one's stdin; only the last one reaches the step.
+    if (isLast) out.append(r.out);
+    else for (const ch of r.out.chunks) if (ch.stream === 'stderr') out.chunks.push(ch);
+    stdin = r.out.stdout;
+    exitCode = r.exitCode;
   });
-  const code = p.negate ? (last.exitCode === 0 ? 1 : 0) : last.exitCode;
-  return { exitCode: code, stdout: stdin, stderr };
+  return { exitCode: p.negate ? (exitCode === 0 ? 1 : 0) : exitCode, out };
 }
 
 /** Field splitting of unquoted expansions on default IFS; quoted parts never split, and "" keeps a word. */
@@ -228,7 +254,7 @@ function runSimple(
   where: (l: number) => string,
   stdinIn: string,
   background: boolean,
-): ExecResult {
+): { exitCode: number; out: Output } {
   const at = where(c.line);
   const argv = c.words.flatMap((w) => expandWord(w, state.vars, state.status));
   // Assignments expand left to right, each seeing the ones before it (`X=1 Y=$X`).
@@ -243,17 +269,17 @@ function runSimple(
   // 'out' is the next command's stdin inside a pipeline, the step's stdout at its end.
   const fds: Record<number, Sink> = { 1: { k: 'out' }, 2: { k: 'err' } };
   let stdin = stdinIn;
-  let early = '';
+  const out = new Output();
   for (const r of c.redirects) {
     const opened = openRedirect(r, fds, state, env, at);
-    if (!opened.ok) return result(1, '', opened.message);
+    if (!opened.ok) return { exitCode: 1, out: out.add('stderr', opened.message) };
     if (opened.stdin !== undefined) stdin = opened.stdin;
-    if (opened.warning) early += opened.warning;
+    if (opened.warning) out.add('stderr', opened.warning);
   }
 
   if (argv.length === 0) {
     for (const [k, v] of assigns) state.vars[k] = v;
-    return result(0, '', early);
+    return { exitCode: 0, out };
   }
 
   const name = argv[0]!;
@@ -273,13 +299,11 @@ function runSimple(
   }
 
   // Route the two streams to where the redirections pointed them.
-  let stdout = '';
-  let stderr = early;
   const pending = new Map<string, string>();
   const deliver = (sink: Sink, data: string): void => {
     if (data === '') return;
-    if (sink.k === 'out') stdout += data;
-    else if (sink.k === 'err') stderr += data;
+    if (sink.k === 'out') out.add('stdout', data);
+    else if (sink.k === 'err') out.add('stderr', data);
     else if (sink.k === 'file') pending.set(sink.path, (pending.get(sink.path) ?? '') + data);
   };
   deliver(fds[1]!, r.stdout);
@@ -289,11 +313,11 @@ function runSimple(
     const w = env.fs.write(path, data, env.netns, { append: true });
     if (!w.ok) {
       const who = BASH_BUILTINS.has(name) ? `${at}${name}` : name;
-      stderr += `${who}: write error: ${w.error.message}\n`;
+      out.add('stderr', `${who}: write error: ${w.error.message}\n`);
       exitCode = 1;
     }
   }
-  return { exitCode, stdout, stderr };
+  return { exitCode, out };
 }
 
 type Opened = { ok: true; stdin?: string; warning?: string } | { ok: false; message: string };
