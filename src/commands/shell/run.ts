@@ -9,6 +9,7 @@ import type { Command, ExecContext, ExecResult, Job } from '../types.js';
 import { result } from '../types.js';
 import { emulatedPath, readPath } from '../text/io.js';
 import type { AndOrList, ParseItem, Pipeline, Redirect, SimpleCommand, Word } from './parse.js';
+import { runTest } from './test-builtin.js';
 
 export type Lookup = (name: string) => Command | undefined;
 
@@ -74,7 +75,7 @@ class Output {
 const itemResult = (exitCode: number, o: Output, stop: boolean): ItemResult => ({ exitCode, stdout: o.stdout, stderr: o.stderr, output: o.chunks, stop });
 
 /** Builtins that print bash-prefixed errors ("FILE: line N: echo: write error: ..."). */
-const BASH_BUILTINS = new Set(['echo', 'printf', 'true', 'false', ':', 'export', 'unset', 'set', 'exit', 'cd', 'wait', 'kill']);
+const BASH_BUILTINS = new Set(['echo', 'printf', 'true', 'false', ':', 'export', 'unset', 'set', 'exit', 'cd', 'wait', 'kill', 'test', '[']);
 /** `wait` for a job that never ends would hang bash; podnet gives up after this much virtual time. */
 const WAIT_LIMIT_MS = 60_000;
 /** Pids `$!` hands out; real ones differ, so labs should not print them. */
@@ -84,7 +85,7 @@ const PROGRAM_DIRS = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bi
 /** Commands a Linux lab box really has but podnet does not model: refusing them beats "command not found". */
 const KNOWN_UNMODELLED = new Set([
   'ip6tables', 'nft', 'ipset', 'ipvsadm', 'conntrack', 'tcpdump', 'tshark',
-  'curl', 'wget', 'arp', 'route', 'ifconfig', 'brctl', 'ethtool', 'ss', 'netstat', 'modprobe', 'lsmod', 'test', '[', '[[',
+  'curl', 'wget', 'arp', 'route', 'ifconfig', 'brctl', 'ethtool', 'ss', 'netstat', 'modprobe', 'lsmod', '[[',
   'awk', 'sed', 'xargs', 'cp', 'mv', 'ln', 'chmod', 'chown', 'find', 'seq', 'uniq', 'nslookup', 'dig', 'host', 'traceroute',
   'tracepath', 'arping', 'socat', 'python3', 'python', 'perl', 'docker', 'kubectl', 'crictl', 'systemctl', 'ps',
   'source', '.', 'cd', 'read', 'eval', 'exec', 'trap', 'timeout', 'env', 'which', 'type', 'hostname', 'date', 'id',
@@ -283,7 +284,10 @@ function runSimple(
   }
 
   const name = argv[0]!;
-  const builtin = runBuiltin(argv, state, env, at);
+  const builtin =
+    name === 'test' || name === '['
+      ? runTest(argv, makeContext(env, state.vars, stdin, false, state), at)
+      : runBuiltin(argv, state, env, at);
   let r: ExecResult;
   if (builtin) r = builtin;
   else {

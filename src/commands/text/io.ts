@@ -8,6 +8,18 @@ import { posix, resolve } from 'node:path';
 import type { ExecContext, ExecResult } from '../types.js';
 import { result } from '../types.js';
 
+/** What a path is, for a process in ctx.netns: emulated fs first, then (relative paths) the lab's real folder. */
+export function statPath(path: string, ctx: ExecContext): 'file' | 'dir' | undefined {
+  if (path === '/dev/null' || path === '/dev/stdin') return 'file';
+  const emu = ctx.fs.stat(emulatedPath(path, ctx), ctx.netns);
+  if (emu || path.startsWith('/')) return emu?.type;
+  try {
+    return statSync(resolve(ctx.cwd, path)).isDirectory() ? 'dir' : 'file';
+  } catch {
+    return undefined;
+  }
+}
+
 export type ReadResult = { ok: true; text: string } | { ok: false; message: string };
 
 const NODE_ERRNO_TEXT: Record<string, string> = {

@@ -1,20 +1,8 @@
 /** ls for a pipe (one name per line, C-locale order): files first, then each directory under a "DIR:" header when several are named. */
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type Command, type ExecContext, result } from '../types.js';
-import { emulatedPath, getopt, usageError } from './io.js';
-
-type Kind = 'file' | 'dir';
-
-function statAny(path: string, ctx: ExecContext): Kind | undefined {
-  const emu = ctx.fs.stat(emulatedPath(path, ctx), ctx.netns);
-  if (emu || path.startsWith('/')) return emu?.type;
-  try {
-    return statSync(resolve(ctx.cwd, path)).isDirectory() ? 'dir' : 'file';
-  } catch {
-    return undefined;
-  }
-}
+import { emulatedPath, getopt, statPath, usageError } from './io.js';
 
 function listAny(path: string, ctx: ExecContext): string[] {
   const names = new Set<string>();
@@ -42,7 +30,7 @@ export const ls: Command = (argv, ctx) => {
   let errs = '';
   let code = 0;
   for (const p of paths) {
-    const k = statAny(p, ctx);
+    const k = statPath(p, ctx);
     if (!k) {
       errs += `ls: cannot access '${p}': No such file or directory\n`;
       code = 2;
