@@ -55,6 +55,24 @@ describe('createHostFs', () => {
     expect(r.steps.map((s) => s.stdout + s.stderr)).toEqual(['', 'all\nd0.5\ndefault\nlo\nv1\n', '', '1\n']);
   });
 
+  it('shows bridge and bridge-port attributes, writable like `bridge link set`', async () => {
+    const { runLab } = await import('../commands/shell/lab.js');
+    const lab = [
+      'ip link add br0 type bridge',
+      'ip link add v0 type veth peer name v1',
+      'ip link set v0 master br0',
+      'ls /sys/class/net/br0/brif',
+      'cat /sys/class/net/v0/brport/hairpin_mode /sys/class/net/v0/brport/learning /sys/class/net/v0/brport/path_cost /sys/class/net/v0/brport/priority /sys/class/net/v0/brport/state',
+      'cat /sys/class/net/br0/bridge/ageing_time /sys/class/net/br0/bridge/stp_state /sys/class/net/br0/bridge/forward_delay',
+      'echo 1 > /sys/class/net/v0/brport/hairpin_mode',
+      'bridge -d link show dev v0 | grep -o "hairpin [a-z]*"',
+      'echo 1000 > /sys/class/net/br0/bridge/ageing_time; cat /sys/class/net/br0/bridge/ageing_time',
+    ].join('\n');
+    const r = runLab(lab, { file: 'br.lab', seed: 1 });
+    // What Linux 6.1 printed for the same lines in a fresh network namespace.
+    expect(r.steps.slice(3).map((s) => s.stdout + s.stderr)).toEqual(['v0\n', '0\n1\n2\n32\n0\n', '30000\n0\n1500\n', '', 'hairpin on\n', '1000\n']);
+  });
+
   it('shows /sys/class/net in the kernel formats', () => {
     const { host, fs } = setup();
     expect(fs.list('/sys/class/net')).toEqual({ ok: true, value: [{ name: 'lo', type: 'dir' }, { name: 'eth0', type: 'dir' }] });

@@ -5,7 +5,7 @@
  */
 import { posix } from 'node:path';
 import { err, ok, podnetError, type Result } from '../errors.js';
-import type { LinkInfo, Netlink } from '../kernel/api.js';
+import type { BridgeInfo, BridgePortInfo, LinkChange, LinkInfo, Netlink } from '../kernel/api.js';
 import type { Host } from './api.js';
 import type { DirEntry, HostFs } from './fs.js';
 
@@ -24,8 +24,17 @@ const ARPHRD: Record<string, number> = { ether: 1, loopback: 772, ipip: 768, non
 
 /** What a virtual node under /proc/sys, /sys or /run/netns resolves to. */
 type Virtual =
-  | { kind: 'dir'; entries: () => DirEntry[] }
+  | { kind: 'dir'; entries: () => DirEntry[]; child?: (name: string) => Virtual | undefined }
   | { kind: 'file'; read: () => Result<string>; write?: (data: string) => Result<void> };
+
+/** A folder of named nodes, listed in name order. */
+function folder(nodes: Record<string, Virtual>): Virtual {
+  return {
+    kind: 'dir',
+    entries: () => Object.keys(nodes).sort().map((name) => ({ name, type: nodes[name]!.kind })),
+    child: (name) => (Object.prototype.hasOwnProperty.call(nodes, name) ? nodes[name] : undefined),
+  };
+}
 
 const dir = (names: string[], type: 'file' | 'dir' = 'dir'): Virtual => ({ kind: 'dir', entries: () => names.map((name) => ({ name, type })) });
 
@@ -77,10 +86,9 @@ export function createHostFs(host: Host): HostFs {
     if (rel.length === 0) return { kind: 'dir', entries: () => n.linkList().map((l) => ({ name: l.name, type: 'dir' as const })) };
     const link = n.linkGet(rel[0]!);
     if (!link) return undefined;
-    const attrs = linkAttrs(n, link);
-    if (rel.length === 1) return dir(Object.keys(attrs).sort(), 'file');
-    if (rel.length > 2) return undefined;
-    return attrs[rel[1]!];
+    let node: Virtual | undefined = folder(linkAttrs(n, link));
+    for (const name of rel.slice(1)) node = node?.kind === 'dir' ? node.child?.(name) : undefined;
+    return node;
   }
 
   /** Resolves a path inside one of the kernel's views; undefined = not a virtual path. */
@@ -259,5 +267,54 @@ function linkAttrs(n: Netlink, link: LinkInfo): Record<string, Virtual> {
     type: text(String(ARPHRD[link.linkType] ?? 1)),
   };
   if (link.master) attrs['master'] = { kind: 'dir', entries: () => [] };
+  if (link.brport) attrs['brport'] = folder(brportAttrs(n, link.name, link.brport));
+  if (link.bridge) {
+    attrs['bridge'] = folder(bridgeAttrs(n, link.name, link.bridge));
+    attrs['brif'] = folder(Object.fromEntries(n.linkList().filter((l) => l.master === link.name).map((l) => [l.name, { kind: 'dir', entries: () => [] } as Virtual])));
+  }
   return attrs;
+}
+
+/** A sysfs number file that writes back through linkSet; `parse` maps the written text to the change. */
+function numberFile(n: Netlink, dev: string, value: number, change?: (v: number) => LinkChange): Virtual {
+  return {
+    kind: 'file',
+    read: () => ok(`${value}\n`),
+    ...(change
+      ? {
+          write: (data: string): Result<void> => {
+            const v = data.trim();
+            if (!/^[0-9]+$/.test(v)) return ioErr(EINVAL);
+            const r = n.linkSet(dev, change(Number(v)));
+            return r.ok ? ok(undefined) : ioErr(r.error.message);
+          },
+        }
+      : {}),
+  };
+}
+
+/** BR_STATE_* as brport/state prints them. */
+const BR_STATE: Record<BridgePortInfo['state'], number> = { disabled: 0, listening: 1, learning: 2, forwarding: 3, blocking: 4 };
+
+/** /sys/class/net/PORT/brport: the bridge port options, writable like `bridge link set`. */
+function brportAttrs(n: Netlink, dev: string, p: BridgePortInfo): Record<string, Virtual> {
+  const flag = (v: boolean, key: 'hairpin' | 'learning' | 'flood'): Virtual => numberFile(n, dev, v ? 1 : 0, (x) => ({ brport: { [key]: x !== 0 } }));
+  return {
+    hairpin_mode: flag(p.hairpin, 'hairpin'),
+    learning: flag(p.learning, 'learning'),
+    unicast_flood: flag(p.flood, 'flood'),
+    path_cost: numberFile(n, dev, p.cost, (x) => ({ brport: { cost: x } })),
+    priority: numberFile(n, dev, p.priority, (x) => ({ brport: { priority: x } })),
+    state: numberFile(n, dev, BR_STATE[p.state]),
+  };
+}
+
+/** /sys/class/net/BRIDGE/bridge: times in centiseconds (USER_HZ), as the kernel prints them. */
+function bridgeAttrs(n: Netlink, dev: string, b: BridgeInfo): Record<string, Virtual> {
+  return {
+    ageing_time: numberFile(n, dev, Math.round(b.ageingTime * 100), (x) => ({ bridge: { ageingTime: x / 100 } })),
+    // BridgeInfo keeps ageingTime in seconds but forwardDelay already in centiseconds.
+    forward_delay: numberFile(n, dev, b.forwardDelay),
+    stp_state: numberFile(n, dev, b.stpState),
+  };
 }
