@@ -38,10 +38,6 @@ function folder(nodes: Record<string, Virtual>): Virtual {
 
 const dir = (names: string[], type: 'file' | 'dir' = 'dir'): Virtual => ({ kind: 'dir', entries: () => names.map((name) => ({ name, type })) });
 
-function kernelMessage(e: { message: string; errno?: string }): string {
-  return e.message;
-}
-
 export function createHostFs(host: Host): HostFs {
   const files = new Map<string, string>();
   const dirs = new Set<string>(['/', '/etc', '/tmp', '/root', '/var', '/var/lib', '/var/run', '/run', '/opt', '/home', '/usr', '/usr/bin', '/usr/sbin', '/bin', '/sbin', '/dev', '/proc', '/sys']);
@@ -65,11 +61,11 @@ export function createHostFs(host: Host): HostFs {
         kind: 'file',
         read: () => {
           const v = n.sysctlGet(rel.join('/'));
-          return v.ok ? ok(v.value.endsWith('\n') ? v.value : v.value + '\n') : ioErr(kernelMessage(v.error));
+          return v.ok ? ok(v.value.endsWith('\n') ? v.value : v.value + '\n') : ioErr(v.error.message);
         },
         write: (data) => {
           const v = n.sysctlSet(rel.join('/'), data.replace(/\n+$/, ''));
-          return v.ok ? ok(undefined) : ioErr(kernelMessage(v.error));
+          return v.ok ? ok(undefined) : ioErr(v.error.message);
         },
       };
     }

@@ -65,6 +65,7 @@ describe('parseScript', () => {
       '6 [echo] [next]',
       '7 [cat] 0<<["E"]"$Y\\n"',
     ]);
+    expect(show(parseScript('cat <<-X\n\t\tindented\n\tX\necho after\n'))).toEqual(['1 [cat] 0<<[X]"indented\\n"', '4 [echo] [after]']);
   });
 
   it('reports bash syntax errors with bash line numbers and stops', () => {

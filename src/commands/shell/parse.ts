@@ -25,6 +25,8 @@ export interface Redirect {
   body?: string;
   /** Whether `$VAR` in the body expands (delimiter was not quoted). */
   bodyExpands?: boolean;
+  /** `<<-`: leading tabs are removed from body lines and the delimiter line. */
+  stripTabs?: boolean;
   /** Bash's warning when the script ended before the delimiter (printed, not fatal). */
   warning?: { line: number; message: string };
 }
@@ -140,8 +142,8 @@ class Lexer {
   private readHeredocBodies(): void {
     while (this.pendingHeredocs.length > 0) {
       const r = this.pendingHeredocs.shift()!;
-      const stripTabs = r.op === '<<' && r.target.raw.startsWith('-');
-      const delim = unquoteLiteral(stripTabs ? r.target.raw.slice(1) : r.target.raw);
+      const stripTabs = r.stripTabs === true;
+      const delim = unquoteLiteral(r.target.raw);
       const lines: string[] = [];
       const openLine = this.line - 1;
       let found = false;
@@ -436,7 +438,7 @@ function parseScriptUnsafe(src: string): ParseItem[] {
         const op = tok.op;
         tok = lx.next();
         if (tok.k === 'word') {
-          const r: Redirect = { fd: 0, op: '<<', target: op === '<<-' ? { parts: tok.w.parts, raw: '-' + tok.w.raw } : tok.w, bodyExpands: !isQuotedDelim(tok.w.raw) };
+          const r: Redirect = { fd: 0, op: '<<', target: tok.w, bodyExpands: !isQuotedDelim(tok.w.raw), ...(op === '<<-' ? { stripTabs: true } : {}) };
           (tok as Tok & { heredoc?: Redirect }).heredoc = r;
           lx.registerHeredoc(r);
         }
