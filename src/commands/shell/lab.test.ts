@@ -178,6 +178,29 @@ describe('runLab', () => {
     expect(lab('echo a\n\u0000echo b\n').steps.map((s) => s.stdout)).toEqual(['a\n', 'b\n']);
   });
 
+  it('turns a failure inside the shell itself into that line\'s internal error', () => {
+    const world = fakeWorld();
+    const r = runLab('echo a > /proc/sys/net/ipv4/ip_forward\necho next\n', {
+      file: 'lab.sh',
+      cwd: '/tmp/podnet-lab-test-nonexistent',
+      lookup: lookupCommand,
+      world: {
+        ...world,
+        addHost: (name: string) => {
+          const h = world.addHost(name);
+          let calls = 0;
+          // The first call brings lo up; the redirection's sysctl write is the one that fails.
+          return { ...h, netlink: (ns?: string) => (calls++ === 0 ? h.netlink(ns) : (() => { throw new Error('netlink exploded'); })()) };
+        },
+        host: () => undefined,
+      },
+    });
+    expect(r.steps.map((s) => [s.exitCode, s.stdout, s.stderr])).toEqual([
+      [70, '', 'podnet: internal error: line 1: netlink exploded\n'],
+      [0, 'next\n', ''],
+    ]);
+  });
+
   it('survives arbitrary input', () => {
     for (const junk of ['\u0000\u0001\u0002', '"', "'", '$(', '`', 'a |', '&&', '<', '>', '2>&9 echo', 'echo ' + 'x'.repeat(200_000), '\\', 'cat <<E', '${', 'x=${a:-b}']) {
       expect(() => lab(junk)).not.toThrow();

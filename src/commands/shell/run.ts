@@ -133,8 +133,21 @@ export function drainJobs(state: ShellState, env: Pick<ShellEnv, 'fs'>): { job: 
   return out;
 }
 
-/** Runs one parsed item (a logical line) and returns what it printed. */
+/**
+ * Runs one parsed item (a logical line) and returns what it printed. A podnet bug anywhere below
+ * (a redirection into a kernel view, a program) becomes this line's internal error, not the lab's end.
+ */
 export function runItem(item: ParseItem, state: ShellState, env: ShellEnv): ItemResult {
+  try {
+    return runItemUnsafe(item, state, env);
+  } catch (e) {
+    state.status = 70;
+    const detail = process.env['PODNET_DEBUG'] ? `\n${(e as Error)?.stack ?? String(e)}` : '';
+    return itemResult(70, new Output().add('stderr', `podnet: internal error: line ${item.line}: ${(e as Error)?.message ?? String(e)}${detail}\n`), false);
+  }
+}
+
+function runItemUnsafe(item: ParseItem, state: ShellState, env: ShellEnv): ItemResult {
   const where = (line: number): string => env.prefix(line, 'run');
   if (item.kind === 'syntax-error') {
     state.status = 2;
