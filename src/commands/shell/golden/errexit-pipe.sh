@@ -1,0 +1,3 @@
+set -e
+echo a | grep -q b
+echo notreached

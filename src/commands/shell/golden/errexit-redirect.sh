@@ -1,0 +1,4 @@
+echo 1 > /nonexist/x; echo $?
+set -e
+echo 1 > /nonexist/x
+echo notreached
