@@ -312,6 +312,8 @@ function runSimple(
     } else {
       const ctx = makeContext(env, { ...state.vars, ...Object.fromEntries(assigns) }, stdin, background, state, { 1: fds[1]!, 2: fds[2]! });
       r = safeRun(cmd, argv, ctx);
+      // printf is a bash builtin: its errors carry the script's "FILE: line N: " (its usage line does not).
+      if (name === 'printf' && r.stderr) r = { ...r, stderr: r.stderr.replace(/^printf: (?!usage:)/gm, `${at}printf: `) };
     }
   }
 
