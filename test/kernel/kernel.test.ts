@@ -26,7 +26,7 @@ function envInt(name: string, fallback: number): number {
   return process.env[name] !== undefined && Number.isSafeInteger(v) && v >= 0 ? v : fallback;
 }
 const SEED_BASE = envInt('PODNET_KERNEL_SEED_BASE', 1);
-const SEEDS = Array.from({ length: envInt('PODNET_KERNEL_SEEDS', 8) }, (_, i) => SEED_BASE + i);
+const SEEDS = Array.from({ length: envInt('PODNET_KERNEL_SEEDS', 16) }, (_, i) => SEED_BASE + i);
 
 /**
  * All runs start as soon as the suite does, PODNET_KERNEL_JOBS at a time (default 8); each test only
