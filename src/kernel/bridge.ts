@@ -270,9 +270,18 @@ function brNfPrerouting(br: NetDevice, indev: NetDevice, skb: SkBuff): boolean {
   skb.nfBridged = true;
   if (skb.ip.dst === dst) return true;
   const r = ipRouteInput(net, skb.ip.dst, skb.ip.src, skb.ip.tos, br, skb.mark);
-  if (r.kind === 'forward' && r.rt.dev === br) {
+  // With ip_forward=0 the real kernel (6.18) drops a DNAT'ed frame addressed to the bridge MAC
+  // even when the new destination sits behind the same bridge (checked in namespaces: pod ->
+  // ClusterIP -> pod on one bridge connects with forwarding on, times out with it off).
+  let bridgedVia: number | undefined;
+  if (r.kind === 'forward' && r.rt.dev === br) bridgedVia = r.rt.gw || skb.ip.dst;
+  if (r.kind === 'error' || r.kind === 'martian') {
+    net.trace('drop', r.reason, `bridge PREROUTING DNAT to ${skb.ip.dst >>> 24}.${(skb.ip.dst >>> 16) & 255}.${(skb.ip.dst >>> 8) & 255}.${skb.ip.dst & 255}: ${r.detail}`, indev, skb);
+    return false;
+  }
+  if (bridgedVia !== undefined) {
     // bridged_dnat: the new destination is on this bridge; give the frame its MAC and bridge on.
-    const nh = r.rt.gw || skb.ip.dst;
+    const nh = bridgedVia;
     const n = net.neigh.lookup(br, nh);
     if (n?.lladdr && n.state & 0xc6) {
       skb.ethDst = n.lladdr;

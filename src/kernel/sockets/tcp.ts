@@ -187,11 +187,22 @@ function route(c: Tcb): Rtable | undefined {
   return 'rt' in r ? r.rt : undefined;
 }
 
+/**
+ * tcp_select_initial_window rounds the receive window down to whole segments: a SYN offers
+ * floor(65535 / mss) * mss (64240 for mss 1460), a SYN-ACK the same over mss - 12 (room Linux
+ * keeps for timestamps: 65160 for 1460).
+ */
+function synWindow(mss: number, synack: boolean): number {
+  const seg = synack ? mss - 12 : mss;
+  return Math.floor(65535 / seg) * seg;
+}
+
 function xmit(c: Tcb, flags: number, seq: number, payload: Uint8Array, mss?: number): void {
   const rt = route(c);
   if (!rt) return;
   const skb = newSkb();
-  const h: TcpHdr = { sport: c.lport, dport: c.rport, seq: seq >>> 0, ack: flags & TCP_ACK ? c.rcvNxt >>> 0 : 0, flags, window: TCP_INIT_WINDOW, ...(mss !== undefined ? { mss } : {}) };
+  const window = flags & TCP_SYN && mss !== undefined ? synWindow(mss, (flags & TCP_ACK) !== 0) : TCP_INIT_WINDOW;
+  const h: TcpHdr = { sport: c.lport, dport: c.rport, seq: seq >>> 0, ack: flags & TCP_ACK ? c.rcvNxt >>> 0 : 0, flags, window, ...(mss !== undefined ? { mss } : {}) };
   skb.tcp = h;
   skb.payload = payload;
   c.ipId = (c.ipId + 1) & 0xffff;
