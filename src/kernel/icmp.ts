@@ -84,6 +84,10 @@ export function icmpSend(net: Net, skbIn: SkBuff, type: number, code: number, in
     return;
   }
   const rt = r.rt;
+  if (!icmpXrlimAllow(net, rt, iph.src, type, code)) {
+    net.trace('icmp', 'ratelimited', `ICMP ${type}/${code} to ${formatIpv4(iph.src)} suppressed by icmp_ratelimit`, rt.dev, skbIn);
+    return;
+  }
   const skb = newSkb();
   const quoted = cloneSkb(skbIn);
   const icmp: IcmpHdr = { type, code, id: 0, seq: 0, mtu: type === ICMP_DEST_UNREACH && code === ICMP_FRAG_NEEDED ? info : 0, gateway: type === ICMP_REDIRECT ? info : 0, quote: { skb: quoted, len: Math.min(iph.totalLen, ICMP_QUOTE_MAX) } };
@@ -91,6 +95,64 @@ export function icmpSend(net: Net, skbIn: SkBuff, type: number, code: number, in
   ipHeader(net, skb, rt.src, iph.src, IPPROTO_ICMP, net.defaultTtl(), tos, false);
   net.trace('icmp', icmpVerdict(type, code), `${formatIpv4(rt.src)} tells ${formatIpv4(iph.src)}: ${icmpText(type, code, info)}`, rt.dev, skb);
   ipLocalOut(net, skb, rt);
+}
+
+const XRLIM_BURST_FACTOR = 6;
+
+/**
+ * icmpv4_xrlim_allow + inet_peer_xrlim_allow: types in icmp_ratemask towards one peer share a
+ * token bucket of icmp_ratelimit ms per message and a burst of 6; PMTU discovery and anything
+ * sent over loopback are never limited.
+ */
+function icmpXrlimAllow(net: Net, rt: Rtable, peerAddr: number, type: number, code: number): boolean {
+  if (type > 18 || !((net.globalNum('net.ipv4.icmp_ratemask') >>> type) & 1)) return true;
+  if (type === ICMP_DEST_UNREACH && code === ICMP_FRAG_NEEDED) return true;
+  if (rt.dev.kind === 'loopback') return true;
+  const timeout = net.globalNum('net.ipv4.icmp_ratelimit');
+  if (timeout <= 0) return true;
+  const now = net.env.now();
+  const peer = inetPeer(net, peerAddr);
+  let token = peer.tokens + (now - peer.last);
+  peer.last = now;
+  if (token > XRLIM_BURST_FACTOR * timeout) token = XRLIM_BURST_FACTOR * timeout;
+  let ok = false;
+  if (token >= timeout) {
+    token -= timeout;
+    ok = true;
+  }
+  peer.tokens = token;
+  return ok;
+}
+
+/** The inet_peer of an address; a new one starts with rate_last 60 s in the past (full bucket). */
+function inetPeer(net: Net, addr: number): { tokens: number; last: number } {
+  let p = net.icmpPeers.get(addr);
+  if (!p) {
+    p = { tokens: 0, last: net.env.now() - 60_000 };
+    net.icmpPeers.set(addr, p);
+  }
+  return p;
+}
+
+const IP_RT_ERROR_COST = 1000;
+const IP_RT_ERROR_BURST = 5000;
+
+/**
+ * ip_error's own limiter (route.error_cost 1 s, route.error_burst 5 s) on the same inet_peer
+ * tokens icmp_send then spends again: checked in namespaces, 10 datagrams into an unreachable
+ * route within 20 ms draw 2 "Destination Host Unreachable", and 2 more 2.2 s later draw 1.
+ */
+export function ipErrorAllow(net: Net, src: number): boolean {
+  const now = net.env.now();
+  const peer = inetPeer(net, src);
+  peer.tokens += now - peer.last;
+  if (peer.tokens > IP_RT_ERROR_BURST) peer.tokens = IP_RT_ERROR_BURST;
+  peer.last = now;
+  if (peer.tokens >= IP_RT_ERROR_COST) {
+    peer.tokens -= IP_RT_ERROR_COST;
+    return true;
+  }
+  return false;
 }
 
 function icmpVerdict(type: number, code: number): string {

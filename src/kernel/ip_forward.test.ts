@@ -179,3 +179,24 @@ describe('transport through the router', () => {
     expect(u.send(new Uint8Array([1]))).toMatchObject({ ok: false, error: { errno: 'ECONNREFUSED' } });
   });
 });
+
+describe('ICMP rate limits (ip_error and icmp_ratelimit on one inet_peer)', () => {
+  // Real: `ping -c 10 -i 0.002 10.9.0.1` through r with `unreachable 10.9.0.0/16` prints 2
+  // "Destination Host Unreachable"; `ping -c 2 -i 0.002` started ~2.2 s later prints 1.
+  it('a burst of 10 unreachable datagrams gets 2 errors, 2 more after 2.2 s get 1', () => {
+    const env = routed();
+    must(env.r.routeAdd({ type: 'unreachable', dst: '10.9.0.0', dstLen: 16 }));
+    const p = socks(env.h, 'a').ping();
+    must(p.connect('10.9.0.1'));
+    const errs: number[] = [];
+    p.onError((e) => errs.push(e.seq ?? -1));
+    for (let i = 1; i <= 10; i++) p.send(i, 56);
+    env.w.runFor(100);
+    expect(errs).toEqual([1, 2]);
+    env.w.runFor(2100);
+    p.send(11, 56);
+    p.send(12, 56);
+    env.w.runFor(100);
+    expect(errs).toEqual([1, 2, 11]);
+  });
+});

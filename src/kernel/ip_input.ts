@@ -9,7 +9,7 @@ import { ipRouteInput, routeMtu, type Rtable } from './route.js';
 import { IPPROTO_ICMP, IPPROTO_IPIP, IPPROTO_TCP, IPPROTO_UDP, PktType, type SkBuff } from './skb.js';
 import { DROP } from './drops.js';
 import { nfHook } from './netfilter.js';
-import { icmpRcv, icmpSend, ICMP_REDIRECT, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, ICMP_HOST_UNREACH, ICMP_NET_UNREACH, ICMP_PKT_FILTERED, ICMP_PORT_UNREACH, ICMP_PROT_UNREACH, ICMP_TIME_EXCEEDED } from './icmp.js';
+import { ipErrorAllow, icmpRcv, icmpSend, ICMP_REDIRECT, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, ICMP_HOST_UNREACH, ICMP_NET_UNREACH, ICMP_PKT_FILTERED, ICMP_PORT_UNREACH, ICMP_PROT_UNREACH, ICMP_TIME_EXCEEDED } from './icmp.js';
 import { ipOutput } from './ip_output.js';
 import { formatIpv4 } from '../wire/addr.js';
 import { ipDefrag } from './ip_fragment.js';
@@ -58,7 +58,7 @@ export function ipRcv(dev: NetDevice, skb: SkBuff): void {
       // ip_error: no ICMP at all when forwarding is off on the input device.
       if (!net.devConf(dev, 'forwarding')) return;
       const code = r.errno === 'EHOSTUNREACH' ? ICMP_HOST_UNREACH : r.errno === 'ENETUNREACH' ? ICMP_NET_UNREACH : r.errno === 'EACCES' ? ICMP_PKT_FILTERED : -1;
-      if (code >= 0) icmpSend(net, skb, ICMP_DEST_UNREACH, code, 0, false);
+      if (code >= 0 && ipErrorAllow(net, skb.ip!.src)) icmpSend(net, skb, ICMP_DEST_UNREACH, code, 0, false);
       return;
     }
   }

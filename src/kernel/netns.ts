@@ -85,6 +85,8 @@ export class Net {
   customRules = false;
   /** inet_peer redirect rate state per source address (ip_rt_send_redirect). */
   readonly redirectPeers = new Map<number, { rateLast: number; n: number }>();
+  /** inet_peer ICMP token buckets per destination (icmpv4_xrlim_allow). */
+  readonly icmpPeers = new Map<number, { tokens: number; last: number }>();
   ipId = 0;
   /** ip_idents: per-bucket IP identification counters. */
   readonly idents = new Map<number, number>();
