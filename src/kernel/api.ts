@@ -225,6 +225,8 @@ export interface RouteGetResult {
   /** "cache" line flags, e.g. "<local>". */
   cacheFlags?: string[];
   mtu?: number;
+  /** Seconds until a cached exception (learned PMTU) expires: "cache expires 599sec mtu 1400". */
+  expires?: number;
 }
 
 export interface RouteGetRequest {

@@ -444,6 +444,8 @@ export class NetlinkImpl implements Netlink {
   addrDel(req: { dev: string; local: string; prefixLen?: number }): KResult<void> {
     const dev = this.net.devByName(req.dev);
     if (!dev) return kerr('ENODEV');
+    // inet_rtm_deladdr: no in_device (MTU below 68) -> "ipv4: Device not found".
+    if (dev.mtu < 68) return kerr('ENODEV', 'ipv4: Device not found');
     const local = parseIpv4(req.local);
     if (local === undefined) return kerr('EINVAL');
     const ifa = dev.inDev.addrs.find((a) => a.local === local && (req.prefixLen === undefined || a.prefixLen === req.prefixLen));
@@ -500,11 +502,14 @@ export class NetlinkImpl implements Netlink {
     const type: RouteType = req.type ?? 'unicast';
     const dst = parseIpv4(req.dst);
     if (dst === undefined || !Number.isInteger(req.dstLen) || req.dstLen < 0 || req.dstLen > 32) return kerr('EINVAL');
-    if (req.dstLen < 32 && ((dst << req.dstLen) >>> 0) !== 0 && req.dstLen > 0) return kerr('EINVAL', 'Invalid prefix for given prefix length');
-    if (req.dstLen === 0 && dst !== 0) return kerr('EINVAL', 'Invalid prefix for given prefix length');
     const defaultTable = type === 'local' || type === 'broadcast' || type === 'nat' || type === 'anycast' ? RT_TABLE_LOCAL : RT_TABLE_MAIN;
     const table = req.table ?? defaultTable;
     if (!Number.isInteger(table) || table < 0 || table > 0xffffffff) return kerr('EINVAL');
+    // inet_rtm_newroute calls fib_new_table before fib_table_insert validates anything else, so a
+    // refused route still leaves its table behind ("ip route show table N" then succeeds).
+    net.table(table, true);
+    if (req.dstLen < 32 && ((dst << req.dstLen) >>> 0) !== 0 && req.dstLen > 0) return kerr('EINVAL', 'Invalid prefix for given prefix length');
+    if (req.dstLen === 0 && dst !== 0) return kerr('EINVAL', 'Invalid prefix for given prefix length');
     const hasGw = req.gateway !== undefined || (req.nexthops?.some((n) => n.gateway !== undefined) ?? false);
     const defaultScope = type === 'local' || type === 'nat' ? 'host' : type === 'broadcast' || type === 'multicast' || type === 'anycast' ? 'link' : type === 'unicast' && !hasGw ? 'link' : 'global';
     const scope = scopeFromName(req.scope ?? defaultScope);
@@ -735,7 +740,12 @@ export class NetlinkImpl implements Netlink {
     if (rt.gw) res.gateway = formatIpv4(rt.gw);
     // rt_fill_info reports RTA_PREFSRC only when the chosen source differs from the requested one.
     if (rt.src !== from) res.src = formatIpv4(rt.src);
-    if (rt.pmtu !== undefined) res.mtu = routeMtu(net, rt);
+    if (rt.pmtu !== undefined) {
+      res.mtu = routeMtu(net, rt);
+      const exc = net.pmtu.get(rt.dst);
+      // rt_fill_info: jiffies left until the exception expires, printed in whole seconds.
+      if (exc) res.expires = Math.max(0, Math.floor((exc.expires - net.env.now() - 1) / 1000));
+    }
     return kok(res);
   }
 
