@@ -191,6 +191,17 @@ describe('ip route', () => {
     expect(l.run('-n red route get 192.168.15.1').stdout).toBe('local 192.168.15.1 dev lo src 192.168.15.1 uid 0 \n    cache <local> \n');
     expect(red().run('-n red route get 8.8.8.8')).toEqual({ exitCode: 2, stdout: '', stderr: 'RTNETLINK answers: Network is unreachable\n' });
   });
+  it('get prints a learned PMTU exception as iproute2 6.1 does (expires, then the mtu metric)', () => {
+    // Recorded after a frag-needed from the router: ip route get / -o / -j.
+    const v = { type: 'unicast' as const, dst: '10.0.2.2', gateway: '10.0.1.1', dev: 'l-eth0', src: '10.0.1.2', table: 254, uid: 0, mtu: 1000, expires: 599 };
+    expect(red({ routeGet: { ok: true, value: v } }).run('-n red route get 10.0.2.2').stdout).toBe('10.0.2.2 via 10.0.1.1 dev l-eth0 src 10.0.1.2 uid 0 \n    cache expires 599sec mtu 1000 \n');
+    expect(red({ routeGet: { ok: true, value: v } }).run('-n red -o route get 10.0.2.2').stdout).toBe('10.0.2.2 via 10.0.1.1 dev l-eth0 src 10.0.1.2 uid 0 \\    cache expires 599sec mtu 1000 \n');
+    expect(red({ routeGet: { ok: true, value: v } }).run('-n red -j route get 10.0.2.2').stdout).toBe(
+      '[{"dst":"10.0.2.2","gateway":"10.0.1.1","dev":"l-eth0","prefsrc":"10.0.1.2","flags":[],"uid":0,"cache":[],"expires":599,"metrics":[{"mtu":1000}]}]\n',
+    );
+    // Under a second left is still a live exception: rta_expires is non-zero in clock ticks.
+    expect(red({ routeGet: { ok: true, value: { ...v, expires: 0 } } }).run('-n red route get 10.0.2.2').stdout).toContain('cache expires 0sec mtu 1000 \n');
+  });
 });
 
 describe('ip neigh', () => {

@@ -479,6 +479,9 @@ export function renderRouteGet(g: RouteGetResult, req: { from?: string }, nl: st
   s += `${nl}    cache `;
   const flags = g.cacheFlags ?? [];
   if (flags.length) s += `<${flags.join(',')}> `;
+  // print_rta_cacheinfo: "expires %dsec " whenever rta_expires is non-zero in clock ticks, so a
+  // learned-PMTU exception with under a second left still shows "expires 0sec"; then the metrics.
+  if (g.expires !== undefined) s += `expires ${g.expires}sec `;
   if (g.mtu) s += `mtu ${g.mtu} `;
   if (g.iif) s += `iif ${g.iif} `;
   return s + '\n';
@@ -560,6 +563,7 @@ function routeGet(ctx: IpCtx, argv: string[]): number {
     j.flags = [];
     if (g.uid !== undefined) j.uid = g.uid;
     j.cache = g.cacheFlags ?? [];
+    if (g.expires !== undefined) j.expires = g.expires;
     if (g.mtu) j.metrics = [{ mtu: g.mtu }];
     if (g.iif) j.iif = g.iif;
     o.out(jsonLine([j], ctx.opts.pretty));
