@@ -1,6 +1,6 @@
 // Expected strings are copied from iputils ping 20221126 runs in throwaway network namespaces.
 import { describe, expect, it } from 'vitest';
-import { formatTripTime, icmpErrorLine, pingHeader, replyLine, summary, type PingStats } from './format.js';
+import { formatTripTime, icmpErrorLine, icmpNoticeLine, pingHeader, replyLine, summary, type PingStats } from './format.js';
 
 const base: PingStats = {
   hostname: '10.0.0.2',
@@ -62,6 +62,11 @@ describe('ICMP error lines', () => {
     expect(icmpErrorLine('10.0.0.2', 1, 3, 13)).toBe('From 10.0.0.2 icmp_seq=1 Packet filtered\n');
     expect(icmpErrorLine('10.0.0.2', 1, 3, 3)).toBe('From 10.0.0.2 icmp_seq=1 Destination Port Unreachable\n');
     expect(icmpErrorLine('10.0.0.2', 1, 3, 10)).toBe('From 10.0.0.2 icmp_seq=1 Destination Host Prohibited\n');
+    // pr_icmph's redirect words, after parse_reply's "From %s: " prefix (iputils 20221126).
+    expect(icmpNoticeLine('10.0.1.1', 1, 5, 1, '10.0.1.3')).toBe('From 10.0.1.1: icmp_seq=1 Redirect Host(New nexthop: 10.0.1.3)\n');
+    expect(icmpNoticeLine('10.0.1.1', 2, 5, 0, '10.0.1.3')).toBe('From 10.0.1.1: icmp_seq=2 Redirect Network(New nexthop: 10.0.1.3)\n');
+    expect(icmpNoticeLine('10.0.1.1', 2, 5, 7, '10.0.1.3')).toBe('From 10.0.1.1: icmp_seq=2 Redirect, Bad Code: 7(New nexthop: 10.0.1.3)\n');
+    expect(icmpNoticeLine('10.0.1.1', 3, 4, 0)).toBe('From 10.0.1.1: icmp_seq=3 Source Quench\n');
   });
 });
 

@@ -45,8 +45,11 @@ export function replyLine(r: ReplyLine): string {
   return `${s}\n`;
 }
 
-/** pr_icmph(): the words for an ICMP error type/code; `info` is the next-hop MTU for code 4. */
-export function icmpText(type: number, code: number, info = 0): string {
+/**
+ * pr_icmph(): the words for an ICMP error type/code; `info` is the next-hop MTU for code 4 and
+ * `gateway` the redirect's new next hop as pr_addr shows it.
+ */
+export function icmpText(type: number, code: number, info = 0, gateway = '0.0.0.0'): string {
   switch (type) {
     case 0:
       return 'Echo Reply';
@@ -73,6 +76,8 @@ export function icmpText(type: number, code: number, info = 0): string {
       );
     case 4:
       return 'Source Quench';
+    case 5:
+      return `${['Redirect Network', 'Redirect Host', 'Redirect Type of Service and Network', 'Redirect Type of Service and Host'][code] ?? `Redirect, Bad Code: ${code}`}(New nexthop: ${gateway})`;
     case 8:
       return 'Echo Request';
     case 11:
@@ -99,6 +104,17 @@ export function icmpText(type: number, code: number, info = 0): string {
 /** `From 10.0.0.254 icmp_seq=1 Time to live exceeded` — an ICMP error from the socket's error queue. */
 export function icmpErrorLine(from: string, seq: number, type: number, code: number, info?: number): string {
   return `From ${from} icmp_seq=${seq} ${icmpText(type, code, info)}\n`;
+}
+
+/**
+ * `From 10.0.1.1: icmp_seq=1 Redirect Host(New nexthop: 10.0.1.3)` — a redirect or source quench.
+ * WHY the colon and no error count: a raw ICMP socket receives these as packets (ICMP_FILTER lets
+ * them through; raw_err sends nothing to the error queue for a redirect), so iputils' parse_reply
+ * prints them with its "From %s: icmp_seq=%u " prefix and returns "not ours" — no nerrors++, no
+ * acknowledge(). The echo request was still forwarded, so its reply is counted as usual.
+ */
+export function icmpNoticeLine(from: string, seq: number, type: number, code: number, gateway?: string): string {
+  return `From ${from}: icmp_seq=${seq} ${icmpText(type, code, 0, gateway)}\n`;
 }
 
 export interface PingStats {

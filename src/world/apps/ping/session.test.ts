@@ -147,6 +147,31 @@ describe('ping session timing and counters', () => {
     expect(r.end).toBe(3000);
   });
 
+  it('a redirect is a notice, not an error (real h1 -> r1 -> r2 on one segment, -c 1)', () => {
+    const redirected: Net = (seq, clock, s) => {
+      const sentAt = clock.now();
+      clock.after(0.05, () => s.onError({ origin: 'icmp', from: '10.0.1.1', errno: 'EREMOTEIO', icmpType: 5, icmpCode: 1, gateway: '10.0.1.3', seq }));
+      clock.after(0.1, () => s.onReply({ from: '10.0.1.9', seq, ttl: 63, bytes: 56, t: clock.now(), sentAt }));
+      return 'sent';
+    };
+    const r = run(cfg({ hostname: '10.0.1.9', dst: '10.0.1.9', count: 1 }), redirected);
+    expect(r.out).toBe(
+      'From 10.0.1.1: icmp_seq=1 Redirect Host(New nexthop: 10.0.1.3)\n64 bytes from 10.0.1.9: icmp_seq=1 ttl=63 time=0.100 ms\n' +
+        '\n--- 10.0.1.9 ping statistics ---\n1 packets transmitted, 1 received, 0% packet loss, time 0ms\nrtt min/avg/max/mdev = 0.100/0.100/0.100/0.000 ms\n',
+    );
+    expect(r.code).toBe(0);
+    // -q and -f print nothing for it (parse_reply returns before printing), and nothing is counted.
+    expect(run(cfg({ hostname: '10.0.1.9', dst: '10.0.1.9', count: 1, quiet: true }), redirected).out).not.toContain('Redirect');
+    // Without an answer the redirect neither ends the run nor counts: -W decides, as for silence.
+    const onlyRedirect: Net = (seq, clock, s) => {
+      clock.after(0.05, () => s.onError({ origin: 'icmp', from: '10.0.1.1', errno: 'EREMOTEIO', icmpType: 5, icmpCode: 1, gateway: '10.0.1.3', seq }));
+      return 'sent';
+    };
+    const q = run(cfg({ count: 1, lingerMs: 1000 }), onlyRedirect);
+    expect(q.out).toContain('1 packets transmitted, 0 received, 100% packet loss');
+    expect(q.end).toBe(1000);
+  });
+
   it('-i 0.2 sends every 200 ms (real -c 3 -i 0.2: time 408ms)', () => {
     const r = run(cfg({ count: 3, intervalMs: 200 }), echo(0.03));
     expect(r.out).toContain('3 packets transmitted, 3 received, 0% packet loss, time 400ms\n');

@@ -16,7 +16,7 @@
 import type { KResult } from '../../../kernel/errno.js';
 import { ERRNO } from '../../../kernel/errno.js';
 import type { EchoReply, SocketError } from '../../../kernel/api.js';
-import { icmpErrorLine, replyLine, summary } from './format.js';
+import { icmpErrorLine, icmpNoticeLine, replyLine, summary } from './format.js';
 
 export interface PingConfig {
   /** argv[0] as typed: error(3) prefixes messages with it. */
@@ -51,6 +51,8 @@ export interface PingIo {
   showAddr(addr: string): string;
 }
 
+const ICMP_SOURCE_QUENCH = 4;
+const ICMP_REDIRECT = 5;
 const MININTERVAL = 10;
 const SCHINT = (a: number): number => (a <= MININTERVAL ? MININTERVAL : a);
 const u16 = (n: number): number => ((n % 65536) + 65536) % 65536;
@@ -181,6 +183,15 @@ export class PingSession {
 
   onError(e: SocketError): void {
     if (this.done) return;
+    if (e.icmpType === ICMP_SOURCE_QUENCH || e.icmpType === ICMP_REDIRECT) {
+      // ping4_parse_reply: not an error (see icmpNoticeLine); silent with -q or -f, and the arrival
+      // still ends the blocking recvmsg like any packet would.
+      if (e.seq !== undefined && !this.cfg.quiet && !this.cfg.flood) {
+        this.stdout += icmpNoticeLine(this.io.showAddr(e.from), u16(e.seq), e.icmpType, e.icmpCode ?? 0, e.gateway === undefined ? undefined : this.io.showAddr(e.gateway));
+      }
+      this.woken = true;
+      return;
+    }
     const net = netError(e);
     if (net) {
       if (e.seq === undefined) return;
