@@ -132,6 +132,8 @@ export function wrapScript(commands: LogicalCommand[], labDir: string, outDir: s
   out.push(
     // Give background jobs' last output a moment to land before they are killed.
     'if [ -n "$(jobs -p)" ]; then sleep 0.2; kill $(jobs -p) 2>/dev/null; wait 2>/dev/null; fi',
+    // Unmount the overlay here, so its work directory can be removed as soon as the run ends.
+    `cd / && umount ${q(join(outDir, 'cwd'))} 2>/dev/null`,
     'exit 0',
     '',
   );
@@ -196,7 +198,7 @@ export function runOnLinux(commands: LogicalCommand[], opts: LinuxOptions): Prom
         ...st,
         stderr: relabel(st.stderr, script, opts.file ?? 'lab', wrapped.lines),
       }));
-      rmSync(dir, { recursive: true, force: true });
+      removeSoon(dir);
       const run: LinuxRun = { steps, timedOut };
       if (spawnError) run.error = spawnError;
       else if (steps.length === 0 && commands.length > 0) run.error = stderr.trim() || 'isolated host did not start';
@@ -205,6 +207,21 @@ export function runOnLinux(commands: LogicalCommand[], opts: LinuxOptions): Prom
     child.on('error', (e) => finish(`unshare: ${e.message}`));
     child.on('close', (code) => finish(undefined, code));
   });
+}
+
+/**
+ * The overlay's work directory stays busy until the kernel has torn down the lab's mount namespace,
+ * which can lag the last process's exit; retry for a few seconds instead of leaving it behind.
+ */
+function removeSoon(dir: string, delays = [100, 500, 2000, 5000]): void {
+  try {
+    rmSync(dir, { recursive: true, force: true });
+  } catch {
+    // retried below
+  }
+  const [wait, ...rest] = delays;
+  if (!existsSync(dir) || wait === undefined) return;
+  setTimeout(() => removeSoon(dir, rest), wait).unref();
 }
 
 /**

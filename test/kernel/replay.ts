@@ -5,7 +5,7 @@
  * and reports any command whose normalised result changed (the scenario would be racy);
  * `--random SEED` / `--random-path SEED` replay the generated lab of that seed (`--print` only prints it).
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dirname, relative, resolve } from 'node:path';
@@ -52,6 +52,7 @@ async function main(argv: string[]): Promise<number> {
   if (family) {
     // Generated labs are written out under their seed's name, then replayed like any other.
     const dir = mkdtempSync(join(tmpdir(), 'podnet-random-'));
+    process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
     const seeds = files.map(Number);
     if (seeds.length === 0 || seeds.some((n) => !Number.isSafeInteger(n) || n < 0)) {
       process.stderr.write('usage: npx tsx test/kernel/replay.ts --random|--random-path SEED... [--print]\n');
