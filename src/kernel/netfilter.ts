@@ -16,6 +16,8 @@ export interface Netfilter {
   hook(net: Net, hook: NfHook, skb: SkBuff, indev: NetDevice | undefined, outdev: NetDevice | undefined): NfVerdict;
   /** True when some table has rules at all; lets the hot path skip calls entirely otherwise. */
   active(net: Net): boolean;
+  /** nf_ct_attach: `nskb`, built in answer to `skb` (REJECT's RST), joins skb's connection. */
+  attach?(nskb: SkBuff, skb: SkBuff): void;
 }
 
 const ACCEPT: NfVerdict = { verdict: 'accept' };

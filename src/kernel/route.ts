@@ -36,6 +36,11 @@ export interface OutputFlow {
   oif: number;
   tos: number;
   mark: number;
+  /**
+   * FLOWI_FLAG_ANYSRC: saddr need not be one of ours. ip_route_me_harder sets it for packets
+   * netfilter builds from someone else's addresses (nf_send_reset answering as the destination).
+   */
+  anySrc?: boolean;
 }
 
 const LOOPBACK_ADDR = 0x7f000001;
@@ -127,7 +132,7 @@ function ipRouteOutputSlow(net: Net, fl: OutputFlow): { rt: Rtable } | { error: 
       if (!devOut) return { error: 'ENETUNREACH' };
       return { rt: make(net, 'broadcast', devOut, 0, saddr, daddr, 0, undefined) };
     }
-    if (!net.ipDevFind(saddr)) return { error: 'ENETUNREACH' };
+    if (!fl.anySrc && !net.ipDevFind(saddr)) return { error: 'ENETUNREACH' };
   }
   if (oif) {
     devOut = net.byIndex.get(oif);

@@ -359,7 +359,9 @@ export class Conntrack {
   /** __nf_conntrack_confirm (last hook: POSTROUTING or INPUT): a surviving new entry joins the table. */
   confirm(ref: CtRef): void {
     const e = ref.entry;
-    if (e.confirmed) return;
+    // Only the original direction confirms; a reply-direction packet on an unconfirmed entry is an
+    // attached answer (REJECT's RST) and leaves the entry out of the table.
+    if (e.confirmed || ref.dir !== 'orig') return;
     // A clash (another entry took the reply tuple meanwhile) drops the packet in the kernel; podnet
     // runs one packet at a time, so the tuple check in bind() already prevented it.
     e.confirmed = true;

@@ -39,6 +39,8 @@ export class Xtables implements Netfilter {
   readonly conntrack: Conntrack;
   /** The skb's conntrack entry between hooks (skb->_nfct). */
   private readonly refs = new WeakMap<SkBuff, CtRef>();
+  /** Answers nf_ct_attach tied to a connection before they reached conntrack. */
+  private readonly attached = new WeakSet<SkBuff>();
 
   constructor(
     readonly ruleset: Ruleset,
@@ -46,6 +48,18 @@ export class Xtables implements Netfilter {
     private readonly opts: XtablesOptions = {},
   ) {
     this.conntrack = new Conntrack({ now: () => env.now(), rng: () => env.random(), ...(opts.portRange ? { portRange: opts.portRange } : {}) });
+  }
+
+  /**
+   * nf_conntrack_attach: the answer travels the other way on the same entry as RELATED, so
+   * nf_conntrack_in leaves it alone and __nf_conntrack_confirm (original direction only) never
+   * puts the still-unconfirmed entry of a rejected packet into the table.
+   */
+  attach(nskb: SkBuff, skb: SkBuff): void {
+    const ref = this.refs.get(skb);
+    if (!ref) return;
+    this.refs.set(nskb, { entry: ref.entry, dir: ref.dir === 'orig' ? 'reply' : 'orig', state: 'RELATED' });
+    this.attached.add(nskb);
   }
 
   active(): boolean {
@@ -78,9 +92,14 @@ export class Xtables implements Netfilter {
       const raw = run(['raw']);
       const d1 = stop(raw);
       if (d1) return d1;
-      const res = this.conntrack.in(p, { notrack: raw.notrack, ...(raw.zone !== undefined ? { zone: raw.zone } : {}) });
-      ref = 'entry' in res ? res : undefined;
-      if (ref) this.refs.set(skb, ref);
+      if (ref && this.attached.has(skb)) {
+        // Already attached to a connection (nf_ct_attach): nf_conntrack_in skips it.
+        p.ct = this.conntrack.view(ref);
+      } else {
+        const res = this.conntrack.in(p, { notrack: raw.notrack, ...(raw.zone !== undefined ? { zone: raw.zone } : {}) });
+        ref = 'entry' in res ? res : undefined;
+        if (ref) this.refs.set(skb, ref);
+      }
       const mangleNat = run(['mangle', 'nat'], ref !== undefined && this.conntrack.needsNatLookup(ref, 'DST'));
       const d2 = stop(mangleNat);
       if (d2) return d2;
