@@ -3,21 +3,10 @@
  * headers (never from bytes), so tracing does not force an encode.
  */
 import type { SkBuff } from './skb.js';
-import { ETH_P_ARP, TCP_ACK, TCP_FIN, TCP_PSH, TCP_RST, TCP_SYN } from './skb.js';
-
-function ip4(a: number): string {
-  return `${a >>> 24}.${(a >>> 16) & 255}.${(a >>> 8) & 255}.${a & 255}`;
-}
-
-function tcpFlags(f: number): string {
-  let s = '';
-  if (f & TCP_SYN) s += 'S';
-  if (f & TCP_FIN) s += 'F';
-  if (f & TCP_RST) s += 'R';
-  if (f & TCP_PSH) s += 'P';
-  if (f & TCP_ACK) s += '.';
-  return s || 'none';
-}
+import { ETH_P_ARP, TCP_ACK } from './skb.js';
+import { formatIpv4 as ip4 } from '../wire/addr.js';
+// The skb keeps TCP flags as the header's flag byte, so wire's tcpdump-ordered rendering applies as is.
+import { tcpFlagString as tcpFlags } from '../wire/summary.js';
 
 export function summarize(skb: SkBuff): string {
   if (skb.ethertype === ETH_P_ARP && skb.arp) {

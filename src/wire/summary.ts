@@ -187,7 +187,8 @@ function innerFrame(f: Uint8Array): string {
   return summarizeFrame(f);
 }
 
-function tcpFlagString(f: number): string {
+/** TCP flags in tcpdump's order (FSRP.UEW), from the header's flag byte. */
+export function tcpFlagString(f: number): string {
   let s = '';
   if (f & TCP_FLAG_FIN) s += 'F';
   if (f & TCP_FLAG_SYN) s += 'S';
