@@ -9,6 +9,7 @@ import { sysctl } from './sysctl.js';
 import { ping } from './ping.js';
 import { nc } from './nc.js';
 import { iptables, iptablesRestore, iptablesSave } from './iptables/index.js';
+import { conntrack } from './conntrack/index.js';
 import { cat } from './text/cat.js';
 import { cut } from './text/cut.js';
 import { grep } from './text/grep.js';
@@ -30,6 +31,7 @@ const programs: Record<string, Command> = {
   iptables,
   'iptables-save': iptablesSave,
   'iptables-restore': iptablesRestore,
+  conntrack,
   cat,
   cut,
   grep,

@@ -351,6 +351,13 @@ export interface Netlink {
    * iptables commands fall back to a side table keyed by host and namespace until it does.
    */
   xtables?(): import('./netfilter/ruleset.js').Ruleset;
+
+  /**
+   * The namespace's connection tracking table (what `conntrack` lists, deletes and flushes), or
+   * undefined while conntrack is not running there: the kernel registers its hooks in a namespace
+   * only once something (an iptables table) asks for it, and until then tracks nothing.
+   */
+  conntrack?(): import('./netfilter/conntrack.js').Conntrack | undefined;
 }
 
 /* ---------------------------------------------------------------------------------------------

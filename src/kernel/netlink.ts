@@ -36,6 +36,7 @@ import { inet6Addrs, selfFdbEntries } from './addrconf.js';
 import { dfltFdbAdd, dfltFdbDel } from './dev_addr_lists.js';
 import { Ruleset } from './netfilter/ruleset.js';
 import { Xtables } from './netfilter/xtables.js';
+import type { Conntrack } from './netfilter/conntrack.js';
 import { sendReject } from './nf_reject.js';
 import { ipipDellink, ipipLinkInfo, ipipNewlink } from './ip_tunnel.js';
 import { vxlanChangeMtu, vxlanDellink, vxlanFdbAdd, vxlanFdbDel, vxlanFdbList, vxlanInfo, vxlanNewlink, vxlanOf, vxlansOnLower } from './vxlan.js';
@@ -1025,6 +1026,11 @@ export class NetlinkImpl implements Netlink {
     const xt = new Xtables(new Ruleset(), net.env, { sendReject: (n, skb, how) => sendReject(n, skb, how), portRange: range });
     net.netfilter = xt;
     return xt.ruleset;
+  }
+
+  /** The namespace's conntrack table, once xtables (and with it nf_conntrack) runs there. */
+  conntrack(): Conntrack | undefined {
+    return this.net.netfilter instanceof Xtables ? this.net.netfilter.conntrack : undefined;
   }
 
   /** FIB tables exist from their first route on (fib_new_table) and are never freed. */

@@ -369,6 +369,20 @@ export class Conntrack {
     this.byTuple.set(key(e.reply, e.zone), { entry: e, dir: 'reply' });
   }
 
+  /** Whole seconds until `e` expires, as ctnetlink reports CTA_TIMEOUT (nf_ct_expires / HZ, rounded down). */
+  secondsLeft(e: CtEntry): number {
+    return Math.max(0, Math.floor((e.lastSeen + timeoutMs(e) - this.opts.now()) / 1000));
+  }
+
+  /** Remove one entry, both directions (`conntrack -D`); false when it was not in the table. */
+  delete(e: CtEntry): boolean {
+    const k = key(e.orig, e.zone);
+    if (this.byTuple.get(k)?.entry !== e) return false;
+    this.byTuple.delete(k);
+    this.byTuple.delete(key(e.reply, e.zone));
+    return true;
+  }
+
   /** Forget every entry (`conntrack -F`). */
   flush(): void {
     this.byTuple.clear();

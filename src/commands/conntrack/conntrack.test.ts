@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { Conntrack, type CtPacket } from '../../kernel/netfilter/conntrack.js';
+import { parseIpv4 } from '../../wire/addr.js';
+import { runConntrack } from './index.js';
+
+const ip = (s: string): number => parseIpv4(s)!;
+const SUMMARY = 'conntrack v1.4.7 (conntrack-tools)';
+
+/** A table holding what the real tool showed after a ping, an nc -z and an unanswered UDP datagram. */
+function table(): { ct: Conntrack; tick(ms: number): void } {
+  let now = 0;
+  const ct = new Conntrack({ now: () => now, rng: () => 0 });
+  const pass = (p: CtPacket): void => {
+    const r = ct.in(p);
+    if ('entry' in r) ct.confirm(r);
+  };
+  const a = ip('192.168.15.1');
+  const b = ip('192.168.15.5');
+  pass({ src: a, dst: b, proto: 1, len: 84, mark: 0, icmpType: 8, icmpId: 4446 });
+  pass({ src: b, dst: a, proto: 1, len: 84, mark: 0, icmpType: 0, icmpId: 4446 });
+  const tcp = (src: number, dst: number, sport: number, dport: number, flags: number): void =>
+    pass({ src, dst, proto: 6, len: 52, mark: 0, sport, dport, tcpFlags: flags });
+  tcp(a, b, 48278, 8080, 0x02);
+  tcp(b, a, 8080, 48278, 0x12);
+  tcp(a, b, 48278, 8080, 0x10);
+  tcp(a, b, 48278, 8080, 0x11);
+  tcp(b, a, 8080, 48278, 0x11);
+  tcp(a, b, 48278, 8080, 0x10);
+  pass({ src: a, dst: b, proto: 17, len: 31, mark: 0, sport: 56239, dport: 5353 });
+  return { ct, tick: (ms) => (now += ms) };
+}
+
+describe('conntrack', () => {
+  it('lists entries in conntrack-tools 1.4.7 format with the summary on stderr', () => {
+    const { ct, tick } = table();
+    tick(500);
+    const r = runConntrack(['-L'], ct);
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toBe(
+      'icmp     1 29 src=192.168.15.1 dst=192.168.15.5 type=8 code=0 id=4446 src=192.168.15.5 dst=192.168.15.1 type=0 code=0 id=4446 mark=0 use=1\n' +
+        'tcp      6 119 TIME_WAIT src=192.168.15.1 dst=192.168.15.5 sport=48278 dport=8080 src=192.168.15.5 dst=192.168.15.1 sport=8080 dport=48278 [ASSURED] mark=0 use=1\n' +
+        'udp      17 29 src=192.168.15.1 dst=192.168.15.5 sport=56239 dport=5353 [UNREPLIED] src=192.168.15.5 dst=192.168.15.1 sport=5353 dport=56239 mark=0 use=1\n',
+    );
+    expect(r.stderr).toBe(`${SUMMARY}: 3 flow entries have been shown.\n`);
+    expect(runConntrack(['-L', '-o', 'extended', '-p', 'tcp'], ct).stdout).toMatch(/^ipv4     2 tcp      6 119 TIME_WAIT /);
+    expect(runConntrack(['-L', '-d', '192.168.15.9'], ct).stderr).toBe(`${SUMMARY}: 0 flow entries have been shown.\n`);
+    expect(runConntrack(['-C'], ct).stdout).toBe('3\n');
+  });
+
+  it('deletes matching entries, exit 1 when none matched, and flushes', () => {
+    const { ct } = table();
+    const d = runConntrack(['-D', '-p', 'icmp'], ct);
+    expect([d.exitCode, d.stderr]).toEqual([0, `${SUMMARY}: 1 flow entries have been deleted.\n`]);
+    expect(d.stdout).toMatch(/^icmp /);
+    const again = runConntrack(['-D', '-p', 'icmp'], ct);
+    expect([again.exitCode, again.stdout, again.stderr]).toEqual([1, '', `${SUMMARY}: 0 flow entries have been deleted.\n`]);
+    expect(runConntrack(['-F'], ct).stderr).toBe(`${SUMMARY}: connection tracking table has been emptied.\n`);
+    expect(runConntrack(['-C'], ct).stdout).toBe('0\n');
+  });
+
+  it('words bad options like the real tool (exit 2)', () => {
+    const hint = "Try `conntrack -h' or 'conntrack --help' for more information.\n";
+    const cases: [string[], string][] = [
+      [['-L', '-p', 'bogus'], "`bogus' unsupported protocol"],
+      [['-L', '-x'], "unknown option `-x'"],
+      [['-L', '-s', 'bad'], "Invalid IP address `bad'"],
+      [['-L', '-p'], "option `-p' requires an argument"],
+      [['-L', '-D'], 'Invalid commands combination'],
+      [['-L', '--dport', '80'], "unknown option `--dport'"],
+      [['-F', '-p', 'tcp'], "Illegal option `--protonum' with this command"],
+      [['-L', '-o', 'foo'], "Bad parameter `foo'"],
+      [['-L', 'bogus'], "unknown type `bogus'"],
+    ];
+    for (const [args, msg] of cases) expect(runConntrack(args, undefined)).toEqual({ exitCode: 2, stdout: '', stderr: `${SUMMARY}: ${msg}\n${hint}` });
+  });
+});

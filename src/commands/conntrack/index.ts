@@ -1,0 +1,267 @@
+/**
+ * The `conntrack` program (conntrack-tools 1.4.7): list, count, delete and flush the namespace's
+ * connection tracking entries, printed the way the real tool prints them — one line per flow on
+ * stdout, the "N flow entries have been shown." summary on stderr, and its errors and exit codes.
+ */
+import type { Conntrack, CtEntry, Tuple } from '../../kernel/netfilter/conntrack.js';
+import { formatIpv4, parseIpv4 } from '../../wire/addr.js';
+import { result, type Command, type ExecContext, type ExecResult } from '../types.js';
+import { CONNTRACK_HELP } from './help.js';
+
+const VERSION = 'conntrack v1.4.7 (conntrack-tools)';
+
+/** conntrack's exit_error(PARAMETER_PROBLEM, ...): the message, the -h hint, exit 2. */
+const paramError = (msg: string): ExecResult => result(2, '', `${VERSION}: ${msg}\nTry \`conntrack -h' or 'conntrack --help' for more information.\n`);
+
+/** Layer-4 protocols conntrack-tools has an extension for (proto_list), by name and number. */
+const PROTOS: Record<string, number> = { tcp: 6, udp: 17, udplite: 136, icmp: 1, icmpv6: 58, sctp: 132, gre: 47, dccp: 33 };
+/** The name printed in the listing's second column (nfct_snprintf's l4proto table). */
+const PROTO_NAME: Record<number, string> = { 1: 'icmp', 6: 'tcp', 17: 'udp', 33: 'dccp', 47: 'gre', 58: 'icmpv6', 132: 'sctp', 136: 'udplite' };
+const PORT_PROTOS = new Set([6, 17, 33, 132, 136]);
+
+type Cmd = 'L' | 'D' | 'F' | 'C';
+const CMD_OPTS: Record<string, Cmd> = { '-L': 'L', '--dump': 'L', '-D': 'D', '--delete': 'D', '-F': 'F', '--flush': 'F', '-C': 'C', '--count': 'C' };
+
+interface Filter {
+  proto?: number;
+  origSrc?: number;
+  origDst?: number;
+  replySrc?: number;
+  replyDst?: number;
+  /** -n / -g: true = any source (destination) NAT, a number = NAT to that address. */
+  srcNat?: true | number;
+  dstNat?: true | number;
+  sport?: number;
+  dport?: number;
+  mark?: number;
+  zone?: number;
+}
+
+interface Parsed {
+  cmd?: Cmd;
+  table: 'conntrack' | 'expect';
+  filter: Filter;
+  extended: boolean;
+  /** The long name of the first filter option given, for "Illegal option" with -F / -C. */
+  firstFilterOpt?: string;
+}
+
+type ParseResult = { ok: true; value: Parsed } | { ok: false; exit: ExecResult };
+
+const LONG: Record<string, string> = {
+  '-p': '--protonum',
+  '--protonum': '--protonum',
+  '-s': '--orig-src',
+  '--src': '--orig-src',
+  '--orig-src': '--orig-src',
+  '-d': '--orig-dst',
+  '--dst': '--orig-dst',
+  '--orig-dst': '--orig-dst',
+  '-r': '--reply-src',
+  '--reply-src': '--reply-src',
+  '-q': '--reply-dst',
+  '--reply-dst': '--reply-dst',
+  '-n': '--src-nat',
+  '--src-nat': '--src-nat',
+  '-g': '--dst-nat',
+  '--dst-nat': '--dst-nat',
+  '-m': '--mark',
+  '--mark': '--mark',
+  '-w': '--zone',
+  '--zone': '--zone',
+  '-f': '--family',
+  '--family': '--family',
+  '-o': '--output',
+  '--output': '--output',
+};
+
+function parse(args: string[]): ParseResult {
+  const out: Parsed = { table: 'conntrack', filter: {}, extended: false };
+  const f = out.filter;
+  const fail = (msg: string): ParseResult => ({ ok: false, exit: paramError(msg) });
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    const cmd = CMD_OPTS[a];
+    if (cmd) {
+      if (out.cmd && out.cmd !== cmd) return fail('Invalid commands combination');
+      out.cmd = cmd;
+      // -L [table]: an optional table name follows as a separate word (conntrack's optional-arg trick).
+      const next = args[i + 1];
+      if (next !== undefined && !next.startsWith('-')) {
+        i++;
+        if (next === 'conntrack') out.table = 'conntrack';
+        else if (next === 'expect' || next === 'expectation') out.table = 'expect';
+        else return fail(`unknown type \`${next}'`);
+      }
+      continue;
+    }
+    if (a === '-h' || a === '--help') return { ok: false, exit: result(0, CONNTRACK_HELP) };
+    if (a === '-V' || a === '--version') return { ok: false, exit: result(0, `${VERSION}\n`) };
+    // Port options exist only once -p loaded a protocol extension that has ports.
+    const portOpt = a === '--sport' || a === '--orig-port-src' || a === '--dport' || a === '--orig-port-dst';
+    if (portOpt && !(f.proto !== undefined && PORT_PROTOS.has(f.proto))) return fail(`unknown option \`${a}'`);
+    const long = portOpt ? a : LONG[a];
+    if (!long) return fail(`unknown option \`${a}'`);
+    // -n / -g take an optional address: conntrack consumes the next word unless it is an option.
+    if (long === '--src-nat' || long === '--dst-nat') {
+      const next = args[i + 1];
+      let v: true | number = true;
+      if (next !== undefined && !next.startsWith('-')) {
+        i++;
+        const ip = parseIpv4(next);
+        if (ip === undefined) return fail(`Invalid IP address \`${next}'`);
+        v = ip;
+      }
+      if (long === '--src-nat') f.srcNat = v;
+      else f.dstNat = v;
+      out.firstFilterOpt ??= long;
+      continue;
+    }
+    const val = args[++i];
+    if (val === undefined) return fail(`option \`${a}' requires an argument`);
+    switch (long) {
+      case '--protonum': {
+        const n = /^\d+$/.test(val) ? Number(val) : PROTOS[val];
+        if (n === undefined || n > 255) return fail(`\`${val}' unsupported protocol`);
+        f.proto = n;
+        break;
+      }
+      case '--orig-src':
+      case '--orig-dst':
+      case '--reply-src':
+      case '--reply-dst': {
+        const ip = parseIpv4(val);
+        if (ip === undefined) return fail(`Invalid IP address \`${val}'`);
+        if (long === '--orig-src') f.origSrc = ip;
+        else if (long === '--orig-dst') f.origDst = ip;
+        else if (long === '--reply-src') f.replySrc = ip;
+        else f.replyDst = ip;
+        break;
+      }
+      case '--sport':
+      case '--orig-port-src':
+      case '--dport':
+      case '--orig-port-dst': {
+        // The tool reads ports with atoi: garbage is port 0, not an error.
+        const n = Number.parseInt(val, 10) || 0;
+        if (!(n >= 0 && n <= 65535)) return fail(`Bad parameter \`${val}'`);
+        if (long === '--sport' || long === '--orig-port-src') f.sport = n;
+        else f.dport = n;
+        break;
+      }
+      case '--mark':
+      case '--zone': {
+        // strtoul(val, NULL, 0): garbage reads as 0.
+        const m = /^(0x[0-9a-f]+|0[0-7]*|[1-9]\d*)/i.exec(val);
+        const n = m ? Number(m[1]!.startsWith('0') && !/^0x/i.test(m[1]!) ? Number.parseInt(m[1]!, 8) : m[1]) : 0;
+        if (n > 0xffffffff) return fail(`Bad parameter \`${val}'`);
+        if (long === '--mark') f.mark = n;
+        else f.zone = n;
+        break;
+      }
+      case '--family':
+        if (val === 'ipv6') return { ok: false, exit: result(1, '', 'podnet: unsupported: conntrack: IPv6 is not modelled\n') };
+        if (val !== 'ipv4') return fail(`\`${val}' unsupported protocol`);
+        continue;
+      case '--output':
+        for (const o of val.split(',')) {
+          if (o === 'extended') out.extended = true;
+          else if (['xml', 'timestamp', 'id', 'ktimestamp', 'labels', 'userspace', 'save'].includes(o)) {
+            return { ok: false, exit: result(1, '', `podnet: unsupported: conntrack: -o ${o} is not modelled\n`) };
+          } else return fail(`Bad parameter \`${o}'`);
+        }
+        continue;
+    }
+    out.firstFilterOpt ??= long;
+  }
+  return { ok: true, value: out };
+}
+
+function matches(e: CtEntry, f: Filter): boolean {
+  if (f.proto !== undefined && e.orig.proto !== f.proto) return false;
+  if (f.origSrc !== undefined && e.orig.src !== f.origSrc) return false;
+  if (f.origDst !== undefined && e.orig.dst !== f.origDst) return false;
+  if (f.replySrc !== undefined && e.reply.src !== f.replySrc) return false;
+  if (f.replyDst !== undefined && e.reply.dst !== f.replyDst) return false;
+  if (f.sport !== undefined && e.orig.sport !== f.sport) return false;
+  if (f.dport !== undefined && e.orig.dport !== f.dport) return false;
+  if (f.mark !== undefined && e.mark !== f.mark) return false;
+  if (f.zone !== undefined && e.zone !== f.zone) return false;
+  // --src-nat [ip]: IPS_SRC_NAT set, and (with an address) the reply goes back to that address.
+  if (f.srcNat !== undefined && (!e.srcNat || (f.srcNat !== true && e.reply.dst !== f.srcNat))) return false;
+  if (f.dstNat !== undefined && (!e.dstNat || (f.dstNat !== true && e.reply.src !== f.dstNat))) return false;
+  return true;
+}
+
+/** One tuple as nfct_snprintf prints it: addresses, then ports or the ICMP type/code/id. */
+function tuple(t: Tuple): string {
+  const head = `src=${formatIpv4(t.src)} dst=${formatIpv4(t.dst)}`;
+  // podnet's ICMP tuple keeps the echo id in sport and the type in dport; echo tuples have code 0.
+  if (t.proto === 1) return `${head} type=${t.dport} code=0 id=${t.sport}`;
+  if (PORT_PROTOS.has(t.proto)) return `${head} sport=${t.sport} dport=${t.dport}`;
+  return head;
+}
+
+/**
+ * One entry as conntrack -L prints it (libnetfilter_conntrack's default output): protocol name
+ * padded to 8 and number, seconds left, the TCP state, the original tuple ([UNREPLIED] while no
+ * reply was seen), the reply tuple, [ASSURED], mark, zone when set, use.
+ */
+export function formatEntry(ct: Conntrack, e: CtEntry, extended: boolean): string {
+  const name = PROTO_NAME[e.orig.proto] ?? 'unknown';
+  let s = extended ? `${'ipv4'.padEnd(8)} 2 ` : '';
+  s += `${name.padEnd(8)} ${e.orig.proto} ${ct.secondsLeft(e)} `;
+  if (e.orig.proto === 6 && e.tcpState) s += `${e.tcpState} `;
+  s += `${tuple(e.orig)} `;
+  if (!e.seenReply) s += '[UNREPLIED] ';
+  s += `${tuple(e.reply)} `;
+  if (e.assured) s += '[ASSURED] ';
+  s += `mark=${e.mark} `;
+  if (e.zone) s += `zone=${e.zone} `;
+  return `${s}use=1`;
+}
+
+/** Runs conntrack against a namespace's table (undefined: conntrack not running there, nothing tracked). */
+export function runConntrack(args: string[], ct: Conntrack | undefined): ExecResult {
+  if (args.length === 0) return result(0, CONNTRACK_HELP);
+  const parsed = parse(args);
+  if (!parsed.ok) return parsed.exit;
+  const p = parsed.value;
+  // -F and -C take no filters (conntrack's commands_v_options table); neither does no command at all.
+  if ((p.cmd === undefined || p.cmd === 'F' || p.cmd === 'C') && p.firstFilterOpt) return paramError(`Illegal option \`${p.firstFilterOpt}' with this command`);
+  if (p.table === 'expect') {
+    // podnet tracks no helpers, so there are never expectations.
+    if (p.cmd === 'L') return result(0, '', `${VERSION}: 0 expectations have been shown.\n`);
+    if (p.cmd === 'C') return result(0, '0\n');
+    if (p.cmd === 'F') return result(0, '', `${VERSION}: expectation table has been emptied.\n`);
+    return result(1, '', `${VERSION}: 0 expectations have been deleted.\n`);
+  }
+  if (!p.cmd) return paramError('no command specified');
+  const entries = (ct?.entries() ?? []).filter((e) => matches(e, p.filter));
+  switch (p.cmd) {
+    case 'C':
+      return result(0, `${entries.length}\n`);
+    case 'F':
+      ct?.flush();
+      return result(0, '', `${VERSION}: connection tracking table has been emptied.\n`);
+    case 'L':
+      return result(0, entries.map((e) => `${formatEntry(ct!, e, p.extended)}\n`).join(''), `${VERSION}: ${entries.length} flow entries have been shown.\n`);
+    case 'D': {
+      // Each deleted entry is printed as it goes; nothing deleted is a failure (exit 1).
+      const lines = entries.map((e) => `${formatEntry(ct!, e, p.extended)}\n`);
+      for (const e of entries) ct!.delete(e);
+      return result(entries.length ? 0 : 1, lines.join(''), `${VERSION}: ${entries.length} flow entries have been deleted.\n`);
+    }
+  }
+}
+
+export const conntrack: Command = (argv: string[], ctx: ExecContext): ExecResult => {
+  const nl = ctx.host.netlink(ctx.netns);
+  if (!nl.ok) return result(1, '', `${VERSION}: Operation failed: ${nl.error.message}\n`);
+  try {
+    return runConntrack(argv.slice(1), nl.value.conntrack?.());
+  } catch (e) {
+    // A podnet bug must not crash the lab; report it the way a crashing tool would.
+    return result(1, '', `conntrack: internal error: ${(e as Error).message}\n`);
+  }
+};
