@@ -29,7 +29,8 @@ function ping(env: ReturnType<typeof lan>, from: string, dst: string): number {
   let n = 0;
   p.onReply(() => n++);
   p.send(1, 56);
-  env.w.runFor(3000);
+  // Long enough for an unanswered ARP to fail (~3.07 s: its 1 s timers fire late on the timer wheel).
+  env.w.runFor(3500);
   return n;
 }
 

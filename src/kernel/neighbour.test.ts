@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { createWorld } from '../world/world.js';
 import { nl, socks, must } from './test_topo.js';
+import { timerWheelExpiry } from './neighbour.js';
 
 function pair(seed = 51) {
   const w = createWorld({ seed });
@@ -36,7 +37,8 @@ describe('neighbours', () => {
     w.runFor(6000);
     expect(arps).toEqual([
       { t: 0, dst: 'ff:ff:ff:ff:ff:ff', netns: 'a' },
-      { t: 5000, dst: a.linkGet('va')!.address, netns: 'b' },
+      // delay_first_probe_time 5 s = 1250 jiffies: a level-2 timer (64-jiffy buckets) fires at 1280 jiffies.
+      { t: 5120, dst: a.linkGet('va')!.address, netns: 'b' },
     ]);
     expect(b.neighList()[0]?.state).toBe('REACHABLE');
   });
@@ -89,5 +91,27 @@ describe('neighbours', () => {
     w.runFor(10);
     expect(replies).toBe(1);
     expect(arps).toBe(0);
+  });
+});
+
+describe('timerWheelExpiry (kernel/time/timer.c at HZ 250)', () => {
+  it('never fires early and rounds up to the level granularity', () => {
+    // Level 0 (under 63 jiffies): exact to the jiffy.
+    expect(timerWheelExpiry(0, 10)).toBe(12);
+    expect(timerWheelExpiry(0, 200)).toBe(200);
+    // Level 1 (8-jiffy buckets): a 1 s ARP retransmit armed at 2 s fires at 3.008 s; a multiple of the
+    // bucket still moves to the next one (calc_index adds one bucket).
+    expect(timerWheelExpiry(2000, 3000)).toBe(3008);
+    expect(timerWheelExpiry(0, 1000)).toBe(1024);
+    // Level 2 (64 jiffies): delay_first_probe_time.
+    expect(timerWheelExpiry(0, 5000)).toBe(5120);
+  });
+
+  it('three back-to-back ping -W 1 runs behind one INCOMPLETE entry end before it fails (random-path seed 20261128)', () => {
+    // Real: a router forwarding to an unresolvable next hop answered no "Destination Host Unreachable"
+    // to a ping started 2 s after the first probe (5 of 5 runs); the entry was still INCOMPLETE at 3.03 s.
+    let t = 0;
+    for (let i = 0; i < 3; i++) t = timerWheelExpiry(t, t + 1000);
+    expect(t).toBeGreaterThan(3000);
   });
 });

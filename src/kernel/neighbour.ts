@@ -19,6 +19,32 @@ import { icmpSend, ICMP_DEST_UNREACH, ICMP_HOST_UNREACH } from './icmp.js';
 import { formatIpv4 } from '../wire/addr.js';
 import { BROADCAST_MAC, ZERO_MAC } from '../wire/addr.js';
 
+/** CONFIG_HZ of the reference kernel (250): a jiffy is 4 ms. */
+const JIFFY_MS = 4;
+/** The timer wheel's levels: 64 buckets each, every level 8 times coarser (LVL_CLK_SHIFT 3). */
+const LVL_BITS = 6;
+const LVL_CLK_SHIFT = 3;
+
+/**
+ * When a timer armed at `now` for `at` really fires (kernel/time/timer.c calc_wheel_index): the
+ * expiry in jiffies lands in the level its distance selects, and calc_index rounds it up to the
+ * next boundary of that level's granularity so it never fires early. WHY it matters: a 1 s ARP
+ * retransmit (250 jiffies, level 1, 8-jiffy buckets) fires 4-32 ms late, and the lateness adds up
+ * over the probes, so resolution fails ~3.05 s after the first probe, not at 3 s (measured: a ping
+ * to an absent on-link host reports Destination Host Unreachable after 3.06 s); three back-to-back
+ * `ping -W 1` runs behind one INCOMPLETE entry end before it fails.
+ */
+export function timerWheelExpiry(now: number, at: number): number {
+  const clk = Math.floor(now / JIFFY_MS);
+  const expires = clk + Math.max(0, Math.ceil((at - now) / JIFFY_MS - 1e-9));
+  const delta = expires - clk;
+  let lvl = 0;
+  while (lvl < 8 && delta >= ((1 << LVL_BITS) - 1) << (lvl * LVL_CLK_SHIFT)) lvl++;
+  const shift = lvl * LVL_CLK_SHIFT;
+  const bucket = lvl === 0 ? expires : ((expires >> shift) + 1) << shift;
+  return Math.max(at, bucket * JIFFY_MS);
+}
+
 const NUD_IN_TIMER = NUD_INCOMPLETE | NUD_REACHABLE | NUD_DELAY | NUD_PROBE;
 const NUD_VALID = NUD_PERMANENT | NUD_NOARP | NUD_REACHABLE | NUD_PROBE | NUD_STALE | NUD_DELAY;
 const NUD_CONNECTED = NUD_PERMANENT | NUD_NOARP | NUD_REACHABLE;
@@ -187,7 +213,7 @@ export class NeighTable {
   private setTimer(n: Neighbour, at: number): void {
     n.timer?.cancel();
     const now = this.net.env.now();
-    n.timer = this.net.env.after(Math.max(0, at - now), () => this.timerHandler(n));
+    n.timer = this.net.env.after(Math.max(0, timerWheelExpiry(now, at) - now), () => this.timerHandler(n));
   }
 
   /** neigh_timer_handler. */
