@@ -155,6 +155,29 @@ describe('transport through the router', () => {
     expect(clientClosed).toBe(true);
   });
 
+  it("TCP carries Linux's options: 60-byte SYN and SYN-ACK (mss,sackOK,TS,nop,wscale 10), then NOP,NOP,TS on 52-byte segments with scaled windows", () => {
+    const env = routed();
+    // Linux (tcpdump in namespaces): S len 60 win 64240, S. len 60 win 65160, then len 52 win 63 / 64.
+    const segs: string[] = [];
+    env.w.onFrame((f) => {
+      if (f.netns !== 'a' || f.bytes[23] !== 6) return;
+      const ip = ipOf(f);
+      const t = f.bytes.subarray(14 + 20);
+      const opts = Array.from(t.subarray(20, (t[12]! >> 4) * 4)).slice(0, 4).join(',');
+      segs.push(`${f.direction} ${t[13]!.toString(16)} len ${ip.totalLength} win ${(t[14]! << 8) | t[15]!} opts ${opts}`);
+    });
+    must(socks(env.h, 'b').tcpListen('0.0.0.0', 8080, (c) => c.onClose(() => c.close())));
+    must(socks(env.h, 'a').tcpConnect('10.0.2.2', 8080, { established: (c) => c.close(), failed: (e) => { throw new Error(e); } }));
+    env.w.runFor(1000);
+    expect(segs.slice(0, 4)).toEqual([
+      'out 2 len 60 win 64240 opts 2,4,5,180',
+      'in 12 len 60 win 65160 opts 2,4,5,180',
+      'out 10 len 52 win 63 opts 1,1,8,10',
+      'out 11 len 52 win 63 opts 1,1,8,10',
+    ]);
+    expect(segs.filter((s) => s.startsWith('in ')).slice(1)).toEqual(['in 10 len 52 win 64 opts 1,1,8,10', 'in 11 len 52 win 64 opts 1,1,8,10']);
+  });
+
   it('SYNs to a silent host are retried at 1, 3, 7, 15, 31, 63 s and the connect times out at 127 s', () => {
     const env = routed();
     must(env.a.neighAdd({ dst: '10.0.1.1', dev: 'va', lladdr: '02:00:00:00:00:99' }));

@@ -4,6 +4,7 @@
  * when a tap needs them (see skb_bytes.ts), so an untapped hop never re-encodes.
  */
 import type { NetDevice } from './netdevice.js';
+import { optionBytes as tcpOptionBytes } from '../wire/tcp.js';
 
 export const ETH_P_IP = 0x0800;
 export const ETH_P_ARP = 0x0806;
@@ -100,6 +101,10 @@ export interface TcpHdr {
   window: number;
   /** MSS option on SYNs. */
   mss?: number;
+  /** The other options Linux sends (wire/tcp.ts TcpOptions): SACK-permitted and window scale on SYNs, timestamps on every segment once both ends offered them. */
+  sackPermitted?: boolean;
+  wscale?: number;
+  timestamps?: { tsval: number; tsecr: number };
 }
 
 export type L4Hdr = IcmpHdr | UdpHdr | TcpHdr;
@@ -188,7 +193,7 @@ export function cloneSkb(s: SkBuff): SkBuff {
 export function l4HeaderLen(s: SkBuff): number {
   if (s.icmp) return ICMP_HLEN + (s.icmp.quote ? quoteLen(s.icmp.quote) : 0);
   if (s.udp) return UDP_HLEN;
-  if (s.tcp) return TCP_HLEN + (s.tcp.mss !== undefined ? 4 : 0);
+  if (s.tcp) return TCP_HLEN + tcpOptionBytes(s.tcp).length;
   return 0;
 }
 

@@ -3,6 +3,7 @@
  * skb_bytes.ts so the transport encoders can be swapped for wire/udp.ts and wire/tcp.ts.
  */
 import { internetChecksum, pseudoHeaderSum } from '../wire/checksum.js';
+import { optionBytes as tcpOptionBytes, parseOptions as parseTcpOptions } from '../wire/tcp.js';
 import { IPPROTO_TCP, IPPROTO_UDP, UDP_HLEN, type SkBuff } from './skb.js';
 
 export function encodeL4Other(skb: SkBuff): Uint8Array {
@@ -21,7 +22,9 @@ export function encodeL4Other(skb: SkBuff): Uint8Array {
   }
   if (skb.tcp) {
     const t = skb.tcp;
-    const hlen = 20 + (t.mss !== undefined ? 4 : 0);
+    // Options in Linux's order and padding (tcp_options_write), as wire/tcp.ts lays them out.
+    const opts = tcpOptionBytes(t);
+    const hlen = 20 + opts.length;
     const len = hlen + skb.payload.length;
     const out = new Uint8Array(len);
     const dv = new DataView(out.buffer);
@@ -32,11 +35,7 @@ export function encodeL4Other(skb: SkBuff): Uint8Array {
     dv.setUint8(12, (hlen / 4) << 4);
     dv.setUint8(13, t.flags);
     dv.setUint16(14, t.window);
-    if (t.mss !== undefined) {
-      dv.setUint8(20, 2);
-      dv.setUint8(21, 4);
-      dv.setUint16(22, t.mss);
-    }
+    out.set(opts, 20);
     out.set(skb.payload, hlen);
     dv.setUint16(16, internetChecksum(out, 0, len, pseudoHeaderSum(ip.src, ip.dst, IPPROTO_TCP, len)));
     return out;
@@ -65,20 +64,12 @@ export function parseL4Into(skb: SkBuff, data: Uint8Array): boolean {
     const dv = new DataView(data.buffer, data.byteOffset, data.byteLength);
     const hlen = (data[12]! >> 4) * 4;
     if (hlen < 20 || hlen > data.length) return false;
-    let mss: number | undefined;
-    for (let i = 20; i + 1 < hlen; ) {
-      const kind = data[i]!;
-      if (kind === 0) break;
-      if (kind === 1) {
-        i++;
-        continue;
-      }
-      const len = data[i + 1]!;
-      if (len < 2) break;
-      if (kind === 2 && len === 4) mss = dv.getUint16(i + 2);
-      i += len;
-    }
-    skb.tcp = { sport: dv.getUint16(0), dport: dv.getUint16(2), seq: dv.getUint32(4), ack: dv.getUint32(8), flags: data[13]!, window: dv.getUint16(14), ...(mss !== undefined ? { mss } : {}) };
+    const o = parseTcpOptions(data, 20, hlen);
+    skb.tcp = { sport: dv.getUint16(0), dport: dv.getUint16(2), seq: dv.getUint32(4), ack: dv.getUint32(8), flags: data[13]!, window: dv.getUint16(14) };
+    if (o.mss !== undefined) skb.tcp.mss = o.mss;
+    if (o.sackPermitted) skb.tcp.sackPermitted = true;
+    if (o.wscale !== undefined) skb.tcp.wscale = o.wscale;
+    if (o.timestamps) skb.tcp.timestamps = o.timestamps;
     skb.payload = data.subarray(hlen);
     return true;
   }

@@ -102,7 +102,7 @@ export function tcpFlagsFromByte(b: number): TcpFlags {
  * (preceded by SACK-permitted when both, else by two NOPs); SACK-permitted alone after two NOPs;
  * NOP + window scale; two NOPs + SACK blocks. So a SYN reads "mss,sackOK,TS,nop,wscale" like Linux's.
  */
-function optionBytes(o: TcpOptions): number[] {
+export function optionBytes(o: TcpOptions): number[] {
   const b: number[] = [];
   const u32 = (v: number) => b.push((v >>> 24) & 0xff, (v >>> 16) & 0xff, (v >>> 8) & 0xff, v & 0xff);
   if (o.mss !== undefined) b.push(TCPOPT_MSS, TCPOLEN_MSS, (o.mss >>> 8) & 0xff, o.mss & 0xff);
@@ -154,7 +154,7 @@ export function encodeTcp(repr: TcpRepr, payload: Uint8Array, srcIp: number, dst
  * Parses options like tcp_parse_options(): a malformed option ends parsing without failing the
  * segment; unknown kinds are skipped.
  */
-function parseOptions(bytes: Uint8Array, start: number, end: number): TcpOptions {
+export function parseOptions(bytes: Uint8Array, start: number, end: number): TcpOptions {
   const o: TcpOptions = {};
   const u32 = (i: number) => ((bytes[i]! << 24) | (bytes[i + 1]! << 16) | (bytes[i + 2]! << 8) | bytes[i + 3]!) >>> 0;
   let i = start;

@@ -22,8 +22,25 @@ const TCP_RTO_MIN = 200;
 const TCP_RTO_MAX = 120_000;
 const TCP_TIMEWAIT_LEN = 60_000;
 const TCP_RETRIES2 = 15;
-/** Window Linux advertises on a SYN (no scaling modelled). */
+/** Window Linux advertises after the handshake when the peer did not offer window scaling. */
 const TCP_INIT_WINDOW = 65280;
+/**
+ * net.ipv4.tcp_rmem[2] (32 MiB since Linux 6.10): tcp_select_initial_window picks the receive
+ * window scale that lets a window reach it, 10 here, the "wscale 10" tcpdump shows on Linux's SYNs.
+ */
+const TCP_RMEM_MAX = 33554432;
+/** TCPOLEN_TSTAMP_ALIGNED: NOP, NOP, timestamp — what every segment carries once timestamps are on. */
+const TCPOLEN_TSTAMP_ALIGNED = 12;
+
+function rcvWscale(): number {
+  let space = TCP_RMEM_MAX;
+  let ws = 0;
+  while (space > 0xffff && ws < 14) {
+    space >>>= 1;
+    ws++;
+  }
+  return ws;
+}
 
 function seqLt(a: number, b: number): boolean {
   return ((a - b) | 0) < 0;
@@ -60,6 +77,22 @@ class Tcb {
   rxBacklog: Uint8Array[] = [];
   /** inet_id: a connected socket numbers its DF datagrams itself, from a random start. */
   ipId: number;
+  /**
+   * What the handshake negotiated (tcp_sack, tcp_timestamps, tcp_window_scaling all default on):
+   * timestamps on every later segment, our window scale (undefined: the peer offered none), and the
+   * window our SYN or SYN-ACK offered, which later segments advertise scaled down.
+   */
+  tsOk = false;
+  sackOk = false;
+  rcvWscale: number | undefined;
+  rcvWnd = TCP_INIT_WINDOW;
+  /** ts_recent: the peer's last TS value, echoed in ours. */
+  tsRecent = 0;
+  /**
+   * tp->tsoffset: Linux adds a per-connection offset (secure_tcp_ts_off, a keyed hash) to its ms
+   * clock. Mixed from the ISN rather than drawn, so the seeded random stream stays as it was.
+   */
+  readonly tsOffset: number;
 
   constructor(
     readonly net: Net,
@@ -72,6 +105,7 @@ class Tcb {
     this.state = state;
     this.iss = net.env.u32();
     this.ipId = net.env.u32() & 0xffff;
+    this.tsOffset = Math.imul((this.iss ^ 0x9e3779b9) >>> 0, 0x85ebca6b) >>> 0;
     this.sndUna = this.iss;
     this.sndNxt = this.iss;
   }
@@ -165,6 +199,8 @@ export function tcpConnect(net: Net, dst: string, port: number, cb: TcpConnectCa
   const lport = net.sockets.ephemeralPort((q) => portInUse(t, q));
   if (lport === undefined) return kerr('EADDRNOTAVAIL');
   const c = new Tcb(net, src, lport, d, port, 'SYN_SENT');
+  // tcp_connect_init: the SYN offers window scaling; the SYN-ACK decides whether it is used.
+  c.rcvWscale = rcvWscale();
   c.connectCb = cb;
   c.mss = advMss(net, r.rt);
   t.conns.set(c.key(), c);
@@ -201,13 +237,43 @@ function xmit(c: Tcb, flags: number, seq: number, payload: Uint8Array, mss?: num
   const rt = route(c);
   if (!rt) return;
   const skb = newSkb();
-  const window = flags & TCP_SYN && mss !== undefined ? synWindow(mss, (flags & TCP_ACK) !== 0) : TCP_INIT_WINDOW;
+  const syn = (flags & TCP_SYN) !== 0 && mss !== undefined;
+  let window: number;
+  if (syn) {
+    // tcp_openreq_init_rwin: a SYN-ACK's window counts segments of mss less the timestamp option.
+    window = synWindow(mss, (flags & TCP_ACK) !== 0 && c.tsOk);
+    c.rcvWnd = window;
+  } else if (c.rcvWscale !== undefined) {
+    // tcp_select_window: the offered window, rounded up to the scale unit, shifted down.
+    window = Math.ceil(c.rcvWnd / 2 ** c.rcvWscale);
+  } else window = TCP_INIT_WINDOW;
   const h: TcpHdr = { sport: c.lport, dport: c.rport, seq: seq >>> 0, ack: flags & TCP_ACK ? c.rcvNxt >>> 0 : 0, flags, window, ...(mss !== undefined ? { mss } : {}) };
+  if (syn) {
+    // tcp_syn_options / tcp_synack_options: SACK-permitted, timestamps and window scale on a SYN,
+    // and on a SYN-ACK those the SYN offered; wire order mss,sackOK,TS,nop,wscale (20 bytes).
+    const synack = (flags & TCP_ACK) !== 0;
+    if (!synack || c.sackOk) h.sackPermitted = true;
+    if (!synack || c.tsOk) h.timestamps = { tsval: tsNow(c), tsecr: synack ? c.tsRecent : 0 };
+    if (!synack || c.rcvWscale !== undefined) h.wscale = rcvWscale();
+  } else if (c.tsOk) {
+    // tcp_established_options: every later segment carries NOP, NOP, TS.
+    h.timestamps = { tsval: tsNow(c), tsecr: c.tsRecent };
+  }
   skb.tcp = h;
   skb.payload = payload;
   c.ipId = (c.ipId + 1) & 0xffff;
   ipHeader(c.net, skb, c.laddr, c.raddr, IPPROTO_TCP, c.net.defaultTtl(), 0, true, c.ipId);
   ipLocalOut(c.net, skb, rt);
+}
+
+/** tcp_time_stamp_ts: the ms clock plus the connection's offset. */
+function tsNow(c: Tcb): number {
+  return (Math.floor(c.net.env.now()) + c.tsOffset) >>> 0;
+}
+
+/** Data bytes per segment: the MSS less the timestamp option when it rides on every segment (mss_cache). */
+function sendMss(c: Tcb): number {
+  return c.tsOk ? c.mss - TCPOLEN_TSTAMP_ALIGNED : c.mss;
 }
 
 function sendSyn(t: TcpTables, c: Tcb): void {
@@ -244,7 +310,7 @@ function onRetransmitTimer(t: TcpTables, c: Tcb): void {
     if (c.retries >= TCP_RETRIES2) return reset(t, c, 'ETIMEDOUT');
     c.retries++;
     c.rto = Math.min(c.rto * 2, TCP_RTO_MAX);
-    const chunk = c.unacked.subarray(0, c.mss);
+    const chunk = c.unacked.subarray(0, sendMss(c));
     if (chunk.length > 0) xmit(c, TCP_ACK | TCP_PSH, c.sndUna, chunk);
     else if (c.finSent) xmit(c, TCP_FIN | TCP_ACK, c.sndUna, EMPTY);
     armRetransmit(t, c);
@@ -283,8 +349,9 @@ function connection(t: TcpTables, c: Tcb): TcpConnection {
       merged.set(c.unacked);
       merged.set(data, inflight);
       c.unacked = merged;
-      for (let off = 0; off < data.length; off += c.mss) {
-        const seg = data.subarray(off, Math.min(data.length, off + c.mss));
+      const smss = sendMss(c);
+      for (let off = 0; off < data.length; off += smss) {
+        const seg = data.subarray(off, Math.min(data.length, off + smss));
         xmit(c, TCP_ACK | TCP_PSH, c.sndNxt, seg);
         c.sndNxt = (c.sndNxt + seg.length) >>> 0;
       }
@@ -356,6 +423,13 @@ function tcpRcv(net: Net, t: TcpTables, skb: SkBuff, _rt: Rtable): boolean {
     child.rcvNxt = (h.seq + 1) >>> 0;
     const rt = route(child);
     child.mss = Math.min(h.mss ?? 536, rt ? advMss(net, rt) : 536);
+    // tcp_parse_options on the SYN: answer only the options it offered.
+    child.sackOk = h.sackPermitted === true;
+    if (h.timestamps) {
+      child.tsOk = true;
+      child.tsRecent = h.timestamps.tsval;
+    }
+    if (h.wscale !== undefined) child.rcvWscale = rcvWscale();
     t.conns.set(child.key(), child);
     xmit(child, TCP_SYN | TCP_ACK, child.iss, EMPTY, rt ? advMss(net, rt) : 536);
     child.sndNxt = (child.iss + 1) >>> 0;
@@ -370,6 +444,8 @@ function tcpRcv(net: Net, t: TcpTables, skb: SkBuff, _rt: Rtable): boolean {
 function segmentArrives(t: TcpTables, c: Tcb, skb: SkBuff): void {
   const h = skb.tcp!;
   const net = c.net;
+  // tcp_store_ts_recent: the peer's latest TS value is what our next segments echo.
+  if (h.timestamps && !(h.flags & TCP_RST)) c.tsRecent = h.timestamps.tsval;
   if (c.state === 'SYN_SENT') {
     if (h.flags & TCP_ACK && h.ack !== c.sndNxt) {
       if (!(h.flags & TCP_RST)) sendReset(net, skb);
@@ -383,6 +459,10 @@ function segmentArrives(t: TcpTables, c: Tcb, skb: SkBuff): void {
       c.rcvNxt = (h.seq + 1) >>> 0;
       c.sndUna = h.ack;
       if (h.mss !== undefined) c.mss = Math.min(c.mss, h.mss);
+      // tcp_rcv_synsent_state_process: what the SYN-ACK echoed is what both ends use.
+      c.sackOk = h.sackPermitted === true;
+      c.tsOk = h.timestamps !== undefined;
+      if (h.wscale === undefined) c.rcvWscale = undefined;
       c.state = 'ESTABLISHED';
       c.timer?.cancel();
       c.timer = undefined;
