@@ -47,6 +47,17 @@ describe('conntrack', () => {
     expect(runConntrack(['-C'], ct).stdout).toBe('3\n');
   });
 
+  it('-n / -g follow libnetfilter_conntrack: a bare -n lists ICMP entries whose null SNAT binding ran, -n ADDR only real NAT', () => {
+    const { ct } = table();
+    // Local delivery binds null NAT both ways (nat INPUT and PREROUTING), as with a nat table loaded.
+    for (const e of ct.entries()) e.srcNatDone = e.dstNatDone = true;
+    const shown = (args: string[]): string[] => runConntrack(args, ct).stdout.split('\n').filter(Boolean).map((l) => l.split(' ')[0]!);
+    expect(shown(['-L', '-n'])).toEqual(['icmp']);
+    expect(shown(['-L', '-g'])).toEqual(['icmp']);
+    expect(shown(['-L', '-j'])).toEqual(['icmp']);
+    expect(shown(['-L', '-n', '192.168.15.1'])).toEqual([]);
+  });
+
   it('deletes matching entries, exit 1 when none matched, and flushes', () => {
     const { ct } = table();
     const d = runConntrack(['-D', '-p', 'icmp'], ct);

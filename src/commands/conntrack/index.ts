@@ -28,9 +28,10 @@ interface Filter {
   origDst?: number;
   replySrc?: number;
   replyDst?: number;
-  /** -n / -g: true = any source (destination) NAT, a number = NAT to that address. */
+  /** -n / -g / -j: true = any source (destination, either) NAT, a number = NAT to that address. */
   srcNat?: true | number;
   dstNat?: true | number;
+  anyNat?: true | number;
   sport?: number;
   dport?: number;
   mark?: number;
@@ -65,6 +66,8 @@ const LONG: Record<string, string> = {
   '--src-nat': '--src-nat',
   '-g': '--dst-nat',
   '--dst-nat': '--dst-nat',
+  '-j': '--any-nat',
+  '--any-nat': '--any-nat',
   '-m': '--mark',
   '--mark': '--mark',
   '-w': '--zone',
@@ -103,7 +106,7 @@ function parse(args: string[]): ParseResult {
     const long = portOpt ? a : LONG[a];
     if (!long) return fail(`unknown option \`${a}'`);
     // -n / -g take an optional address: conntrack consumes the next word unless it is an option.
-    if (long === '--src-nat' || long === '--dst-nat') {
+    if (long === '--src-nat' || long === '--dst-nat' || long === '--any-nat') {
       const next = args[i + 1];
       let v: true | number = true;
       if (next !== undefined && !next.startsWith('-')) {
@@ -113,7 +116,8 @@ function parse(args: string[]): ParseResult {
         v = ip;
       }
       if (long === '--src-nat') f.srcNat = v;
-      else f.dstNat = v;
+      else if (long === '--dst-nat') f.dstNat = v;
+      else f.anyNat = v;
       out.firstFilterOpt ??= long;
       continue;
     }
@@ -187,10 +191,33 @@ function matches(e: CtEntry, f: Filter): boolean {
   if (f.dport !== undefined && e.orig.dport !== f.dport) return false;
   if (f.mark !== undefined && e.mark !== f.mark) return false;
   if (f.zone !== undefined && e.zone !== f.zone) return false;
-  // --src-nat [ip]: IPS_SRC_NAT set, and (with an address) the reply goes back to that address.
-  if (f.srcNat !== undefined && (!e.srcNat || (f.srcNat !== true && e.reply.dst !== f.srcNat))) return false;
-  if (f.dstNat !== undefined && (!e.dstNat || (f.dstNat !== true && e.reply.src !== f.dstNat))) return false;
+  if (f.srcNat !== undefined && !srcNatMatch(e, f.srcNat)) return false;
+  if (f.dstNat !== undefined && !dstNatMatch(e, f.dstNat)) return false;
+  if (f.anyNat !== undefined && !srcNatMatch(e, f.anyNat) && !dstNatMatch(e, f.anyNat)) return false;
   return true;
+}
+
+/** The tuple's 16-bit l4 "all" fields as libnetfilter_conntrack compares them: ports, or for ICMP the id (src) and type/code (dst). */
+const l4src = (t: Tuple): number => (t.proto === 1 || PORT_PROTOS.has(t.proto) ? t.sport : 0);
+const l4dst = (t: Tuple): number => (t.proto === 1 ? t.dport << 8 : PORT_PROTOS.has(t.proto) ? t.dport : 0);
+
+/**
+ * filter_nat for -n: with an address, NFCT_GOPT_IS_SNAT (IPS_SRC_NAT_DONE and the reply goes to
+ * another address) to that address; without, IS_SNAT or IS_SPAT (the l4 fields differ). For ICMP the
+ * reply's type/code never equals the original id, so every ICMP entry whose source NAT ran (even
+ * as a null binding) matches a bare -n — the real tool lists unNATed pings this way.
+ */
+function srcNatMatch(e: CtEntry, want: true | number): boolean {
+  const snat = e.srcNatDone && e.reply.dst !== e.orig.src;
+  if (want !== true) return snat && e.reply.dst === want;
+  return snat || (e.srcNatDone && l4dst(e.reply) !== l4src(e.orig));
+}
+
+/** The same for -g: IS_DNAT / IS_DPAT with IPS_DST_NAT_DONE. */
+function dstNatMatch(e: CtEntry, want: true | number): boolean {
+  const dnat = e.dstNatDone && e.reply.src !== e.orig.dst;
+  if (want !== true) return dnat && e.reply.src === want;
+  return dnat || (e.dstNatDone && l4src(e.reply) !== l4dst(e.orig));
 }
 
 /** One tuple as nfct_snprintf prints it: addresses, then ports or the ICMP type/code/id. */
