@@ -36,6 +36,15 @@ describe('IPv4 forwarding through a router namespace', () => {
     expect(errors).toEqual([]);
   });
 
+  it('an ICMP error about the first fragment of an echo still reaches the ping socket (random-path seed 5034)', () => {
+    // Real: ping -M dont -s 600 over a 576-byte link to a net the router cannot route prints
+    // "From 10.0.1.1 icmp_seq=1 Destination Net Unreachable" (the error quotes fragment 1).
+    const env = routed();
+    must(env.a.linkSet('va', { mtu: 576 }));
+    const { errors } = ping(env, '10.9.9.9', { pmtudisc: 'dont' }, 600);
+    expect(errors.map((e) => [e.from, e.icmpType, e.icmpCode, e.seq])).toEqual([['10.0.1.1', 3, 0, 1]]);
+  });
+
   it('with ip_forward=1 the reply comes back with ttl 63', () => {
     const env = routed();
     const { replies } = ping(env, '10.0.2.2');

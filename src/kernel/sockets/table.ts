@@ -106,10 +106,16 @@ export class SocketTable {
       ...(h.type === 5 ? { gateway: formatIpv4(h.gateway) } : {}),
     };
     const qip = quoted.ip!;
-    if (quoted.icmp) {
+    // WHY: the error handlers read the quoted datagram's first 8 bytes as they are, so an error about
+    // the first fragment of a fragmented echo (-M dont -s 600 over a 576-byte link) still reaches
+    // the ping socket; our fragments carry those bytes unparsed in their payload.
+    const echo = quoted.icmp ?? (qip.protocol === 1 && qip.fragOff === 0 && quoted.payload.length >= 8 && quoted.payload[0] === 8
+      ? { id: (quoted.payload[4]! << 8) | quoted.payload[5]!, seq: (quoted.payload[6]! << 8) | quoted.payload[7]! }
+      : undefined);
+    if (echo) {
       for (const s of this.ping) {
-        if (s.id === quoted.icmp.id && (!s.boundAddr || s.boundAddr === qip.src)) {
-          s.rcvError({ ...e, seq: quoted.icmp.seq });
+        if (s.id === echo.id && (!s.boundAddr || s.boundAddr === qip.src)) {
+          s.rcvError({ ...e, seq: echo.seq });
           return;
         }
       }
