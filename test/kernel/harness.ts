@@ -8,10 +8,14 @@ import { fileURLToPath } from 'node:url';
 import { compareRuns, describeVerdict, tally, type Tally, type Verdict } from './compare.js';
 import { runOnLinux, type LinuxRun } from './linux.js';
 import { runOnPodnet, type PodnetRun } from './podnet.js';
+import type { RandomFamily } from './random.js';
 import { readHeader, splitLab, type LabHeader } from './split.js';
 
+export type { RandomFamily };
+
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-export const SCENARIO_DIRS = ['topologies/labs', 'test/kernel/scenarios'];
+/** test/kernel/found holds shrunk labs the random generators found (and podnet now agrees on). */
+export const SCENARIO_DIRS = ['topologies/labs', 'test/kernel/scenarios', 'test/kernel/found'];
 
 export interface ScenarioResult {
   file: string;
@@ -71,11 +75,10 @@ export async function runLabText(
 }
 
 export function replayCommand(file: string): string {
-  const m = /^(random|random-path)-(\d+)\.lab$/.exec(file);
+  const m = /^(random|random-path|random-net)-(\d+)\.lab$/.exec(file);
   return m ? `npx tsx test/kernel/replay.ts --${m[1]} ${m[2]}` : `npx tsx test/kernel/replay.ts ${file}`;
 }
 
-export type RandomFamily = 'random' | 'random-path';
 
 /** Generated labs are named after their family and seed, so a report says how to get the same lab back. */
 export function randomLabName(seed: number, family: RandomFamily = 'random'): string {

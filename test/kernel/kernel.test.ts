@@ -6,10 +6,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, test } from 'vitest';
-import { findScenarios, randomLabName, report, runLabText, runScenario, type ScenarioResult } from './harness.js';
+import { findScenarios, randomLabName, report, REPO, runLabText, runScenario, type ScenarioResult } from './harness.js';
 import { namespacesUnavailable } from './linux.js';
 import { limiter } from './pool.js';
-import { generateLab, generatePathLab } from './random.js';
+import { FAMILIES, type Family } from './random.js';
+import { disagreeingCommands, foundLab, saveFound, shrinkLines } from './shrink.js';
 import { emptyMeta, sum, summaryLine, type KernelMeta } from './stats.js';
 
 const SKIPPED = 'skipped: no network namespaces';
@@ -18,15 +19,20 @@ const scenarios = findScenarios();
 const collected: KernelMeta[] = [];
 
 /**
- * Generated labs: seeds BASE..BASE+N-1, fixed by default so a failure reproduces; set
- * PODNET_KERNEL_SEED_BASE (e.g. to the date) to explore new ones, PODNET_KERNEL_SEEDS=0 to skip.
+ * Generated labs: seeds BASE..BASE+N-1 of every family, fixed by default so a failure reproduces;
+ * `npm run test:kernel -- --seeds N` (or PODNET_KERNEL_SEEDS=N) runs more, PODNET_KERNEL_SEED_BASE
+ * (e.g. the date) explores new ones, PODNET_KERNEL_SEEDS=0 skips them. A disagreeing lab is shrunk
+ * (at most PODNET_KERNEL_SHRINK_RUNS real runs, default 40, and 60 s; 0 turns shrinking off) and the
+ * result saved as test/kernel/found/<family>-<seed>.lab, a regular scenario from then on.
  */
 function envInt(name: string, fallback: number): number {
   const v = Number(process.env[name]);
   return process.env[name] !== undefined && Number.isSafeInteger(v) && v >= 0 ? v : fallback;
 }
 const SEED_BASE = envInt('PODNET_KERNEL_SEED_BASE', 1);
-const SEEDS = Array.from({ length: envInt('PODNET_KERNEL_SEEDS', 16) }, (_, i) => SEED_BASE + i);
+const SEEDS = Array.from({ length: envInt('PODNET_KERNEL_SEEDS', 12) }, (_, i) => SEED_BASE + i);
+const SHRINK_RUNS = envInt('PODNET_KERNEL_SHRINK_RUNS', 40);
+const FOUND_DIR = join(REPO, 'test/kernel/found');
 
 /**
  * All runs start as soon as the suite does, PODNET_KERNEL_JOBS at a time (default 8); each test only
@@ -69,11 +75,9 @@ if (unavailable !== undefined) {
   });
 } else {
   describe.concurrent('kernel agreement', () => {
-    const families = [
-      ['random', generateLab],
-      ['random-path', generatePathLab],
-    ] as const;
-    const generated = families.flatMap(([family, generate]) => SEEDS.map((seed) => ({ file: randomLabName(seed, family), text: generate(seed) })));
+    const generated = FAMILIES.flatMap((family) =>
+      SEEDS.map((seed) => ({ family, seed, file: randomLabName(seed, family.name), text: family.generate(seed) })),
+    );
 
     const runGenerated = async (file: string, text: string): Promise<ScenarioResult> => {
       const labDir = mkdtempSync(join(tmpdir(), 'podnet-random-'));
@@ -95,14 +99,29 @@ if (unavailable !== undefined) {
         judge(r, { ...r.tally, scenarios: 1, randomSeeds: 0, pending: pending ? 1 : 0 }, ctx);
       }, 300_000);
     }
-    for (const { file, text } of generated) {
+    /** Shrinks a disagreeing generated lab while it keeps disagreeing on the same command; saves it. */
+    const shrinkAndSave = async (family: Family, seed: number, r: ScenarioResult, text: string): Promise<string> => {
+      const target = disagreeingCommands(r)[0];
+      if (target === undefined || SHRINK_RUNS === 0) return '';
+      const file = randomLabName(seed, family.name);
+      const s = await shrinkLines(
+        text,
+        async (candidate) => disagreeingCommands(await runGenerated(file, candidate)).includes(target),
+        { keepPrefix: family.keepPrefix, maxRuns: SHRINK_RUNS, maxMs: 60_000 },
+      );
+      const saved = saveFound(FOUND_DIR, file, foundLab({ family: family.name, seed, generator: family.generator, command: target, ...s }));
+      return `--- shrunk in ${s.runs} runs, saved as ${saved} ---\n${s.text}`;
+    };
+
+    for (const { family, seed, file, text } of generated) {
       test(file, async (ctx) => {
         const r = await result(file, () => runGenerated(file, text));
         try {
           judge(r, { ...r.tally, scenarios: 0, randomSeeds: 1, pending: 0 }, ctx);
         } catch (e) {
           // The lab exists nowhere else: show it, so the report alone is enough to reproduce.
-          if (e instanceof Error) e.message = e.stack = `${e.message}--- ${file} ---\n${text}`;
+          const shrunk = await shrinkAndSave(family, seed, r, text).catch((err: unknown) => `--- shrinking failed: ${String(err)} ---\n`);
+          if (e instanceof Error) e.message = e.stack = `${e.message}--- ${file} ---\n${text}${shrunk}`;
           throw e;
         }
       }, 300_000);

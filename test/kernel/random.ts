@@ -20,7 +20,7 @@ export function prng(seed: number): () => number {
  * Everything is up before the random part starts and stays up: carrier changes reach routes
  * asynchronously on Linux (linkwatch), so link up/down would make the oracle racy.
  */
-const SETUP = `ip netns add ns1
+export const SETUP = `ip netns add ns1
 ip netns add ns2
 ip link add v1 type veth peer name p1
 ip link add v2 type veth peer name p2
@@ -108,7 +108,7 @@ export function generateLab(seed: number, opts: RandomLabOptions = {}): string {
  * Targets are only addresses that exist or lie off every link: an absent on-link host would make
  * the run wait on ARP timers, and its late ICMP error would race the next ping.
  */
-const PATH_SETUP = `ip netns add h1
+export const PATH_SETUP = `ip netns add h1
 ip netns add r1
 ip netns add r2
 ip netns add h2
@@ -173,4 +173,30 @@ export function generatePathLab(seed: number, opts: { pings?: number } = {}): st
   }
   lines.push('ip -n h1 route get 10.0.3.2', 'ip -n r1 route', 'ip -n r2 route');
   return lines.join('\n') + '\n';
+}
+
+import { generateNetLab, NET_GENERATOR_VERSION, NET_SETUP } from './random-net.js';
+
+export type RandomFamily = 'random' | 'random-path' | 'random-net';
+
+export interface Family {
+  name: RandomFamily;
+  generate: (seed: number) => string;
+  /** Lines of a generated lab (header comment and fixed setup) that shrinking never removes. */
+  keepPrefix: number;
+  generator: string;
+}
+
+const lineCount = (s: string) => s.split('\n').length;
+
+/** Every generated family: the suite runs each one's seeds, replay.ts regenerates them by name. */
+export const FAMILIES: readonly Family[] = [
+  { name: 'random', generate: (s) => generateLab(s), keepPrefix: 1 + lineCount(SETUP), generator: 'random.ts generateLab (mulberry32)' },
+  { name: 'random-path', generate: (s) => generatePathLab(s), keepPrefix: 1 + lineCount(PATH_SETUP), generator: 'random.ts generatePathLab (mulberry32)' },
+  // + the two settle lines after the setup.
+  { name: 'random-net', generate: generateNetLab, keepPrefix: 1 + lineCount(NET_SETUP) + 2, generator: `fast-check ${NET_GENERATOR_VERSION}` },
+];
+
+export function family(name: string): Family | undefined {
+  return FAMILIES.find((f) => f.name === name);
 }

@@ -3,7 +3,7 @@
  * disagreement the suite reported can be looked at again: `npx tsx test/kernel/replay.ts LAB`.
  * `--linux` runs only the real side (to write a new scenario); `--twice` runs the real side twice
  * and reports any command whose normalised result changed (the scenario would be racy);
- * `--random SEED` / `--random-path SEED` replay the generated lab of that seed (`--print` only prints it).
+ * `--random SEED` / `--random-path SEED` / `--random-net SEED` replay the generated lab of that seed (`--print` only prints it).
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { dirname, relative, resolve } from 'node:path';
 import { compareRuns, indent } from './compare.js';
 import { randomLabName, REPO, runScenario } from './harness.js';
-import { generateLab, generatePathLab } from './random.js';
+import { FAMILIES } from './random.js';
 import { namespacesUnavailable, runOnLinux, type Step } from './linux.js';
 import { MacTable, normalise } from './normalise.js';
 import { splitLab } from './split.js';
@@ -48,19 +48,19 @@ function fingerprint(steps: Step[]): string[] {
 async function main(argv: string[]): Promise<number> {
   const flags = new Set(argv.filter((a) => a.startsWith('--')));
   let files = argv.filter((a) => !a.startsWith('--'));
-  const family = flags.has('--random-path') ? 'random-path' : flags.has('--random') ? 'random' : undefined;
+  const family = FAMILIES.find((f) => flags.has(`--${f.name}`));
   if (family) {
     // Generated labs are written out under their seed's name, then replayed like any other.
     const dir = mkdtempSync(join(tmpdir(), 'podnet-random-'));
     process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
     const seeds = files.map(Number);
     if (seeds.length === 0 || seeds.some((n) => !Number.isSafeInteger(n) || n < 0)) {
-      process.stderr.write('usage: npx tsx test/kernel/replay.ts --random|--random-path SEED... [--print]\n');
+      process.stderr.write('usage: npx tsx test/kernel/replay.ts --random|--random-path|--random-net SEED... [--print]\n');
       return 2;
     }
     files = seeds.map((seed) => {
-      const f = join(dir, randomLabName(seed, family));
-      writeFileSync(f, family === 'random' ? generateLab(seed) : generatePathLab(seed));
+      const f = join(dir, randomLabName(seed, family.name));
+      writeFileSync(f, family.generate(seed));
       return f;
     });
     if (flags.has('--print')) {
