@@ -58,6 +58,18 @@ describe('conntrack', () => {
     expect(shown(['-L', '-n', '192.168.15.1'])).toEqual([]);
   });
 
+  it('a connect refused by RST leaves no entry (the tracker kills it when the only reply is a RST)', () => {
+    const ct = new Conntrack({ now: () => 0, rng: () => 0 });
+    for (const p of [
+      { src: ip('10.0.0.1'), dst: ip('10.0.0.2'), sport: 40000, dport: 8081, tcpFlags: 0x02 },
+      { src: ip('10.0.0.2'), dst: ip('10.0.0.1'), sport: 8081, dport: 40000, tcpFlags: 0x14 },
+    ]) {
+      const r = ct.in({ ...p, proto: 6, len: 40, mark: 0 });
+      if ('entry' in r) ct.confirm(r);
+    }
+    expect(runConntrack(['-L'], ct).stderr).toBe(`${SUMMARY}: 0 flow entries have been shown.\n`);
+  });
+
   it('deletes matching entries, exit 1 when none matched, and flushes', () => {
     const { ct } = table();
     const d = runConntrack(['-D', '-p', 'icmp'], ct);

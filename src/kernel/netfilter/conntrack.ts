@@ -209,6 +209,8 @@ export class Conntrack {
     }
     const hit = this.find(t, zone);
     let ref: CtRef;
+    // IPS_SEEN_REPLY as the TCP tracker sees it: nf_conntrack_in sets the bit only after it ran.
+    const repliedBefore = hit?.entry.seenReply ?? false;
     if (hit) {
       if (hit.dir === 'reply') hit.entry.seenReply = true;
       // udp_packet: answered and still active two seconds after it began, a flow is a stream:
@@ -234,7 +236,13 @@ export class Conntrack {
       ref = { entry, dir: 'orig', state: 'NEW' };
     }
     ref.entry.lastSeen = this.opts.now();
-    if (t.proto === 6 && p.tcpFlags !== undefined) tcpTransition(ref.entry, ref.dir, p.tcpFlags);
+    if (t.proto === 6 && p.tcpFlags !== undefined) {
+      tcpTransition(ref.entry, ref.dir, p.tcpFlags);
+      // nf_conntrack_tcp_packet: "If only reply is a RST, we can consider ourselves not to have an
+      // established connection ... delete the conntrack immediately" (nf_ct_kill_acct). The RST still
+      // passes; a refused connect leaves no entry behind.
+      if (p.tcpFlags & TH_RST && ref.dir === 'reply' && !repliedBefore) this.delete(ref.entry);
+    }
     p.ct = this.view(ref);
     return ref;
   }
@@ -369,9 +377,13 @@ export class Conntrack {
     this.byTuple.set(key(e.reply, e.zone), { entry: e, dir: 'reply' });
   }
 
-  /** Whole seconds until `e` expires, as ctnetlink reports CTA_TIMEOUT (nf_ct_expires / HZ, rounded down). */
+  /**
+   * Whole seconds until `e` expires, as ctnetlink reports CTA_TIMEOUT (nf_ct_expires / HZ, rounded
+   * down). A dump never runs in the jiffy of the last packet (starting conntrack takes milliseconds),
+   * so a timeout just set reads one less (120 s TIME_WAIT shows 119): count from just under it.
+   */
   secondsLeft(e: CtEntry): number {
-    return Math.max(0, Math.floor((e.lastSeen + timeoutMs(e) - this.opts.now()) / 1000));
+    return Math.max(0, Math.ceil((e.lastSeen + timeoutMs(e) - this.opts.now()) / 1000) - 1);
   }
 
   /** Remove one entry, both directions (`conntrack -D`); false when it was not in the table. */
