@@ -62,6 +62,27 @@ describe('neighbours', () => {
     expect(new Set(times).size).toBeGreaterThan(1);
   });
 
+  // Real 6.18: on lo every key folds to the one 0.0.0.0 entry, but neigh_add's EEXIST check looks
+  // the key up as given, so `ip neigh add 10.0.0.1 ... dev lo` succeeds twice (rewriting the shared
+  // entry), `ip neigh add 0.0.0.0 ...` twice is "File exists", `ip neigh del 10.0.0.5 dev lo` is
+  // "No such file or directory", and with lo's MTU below 68 (no in_device) add is "Invalid argument".
+  it('lo: one shared 0.0.0.0 entry, EEXIST only on an exact 0.0.0.0 key, EINVAL without an in_device', () => {
+    const { a } = pair();
+    must(a.neighAdd({ dst: '10.0.0.1', dev: 'lo', lladdr: '02:00:00:00:00:01' }));
+    must(a.neighAdd({ dst: '10.0.0.1', dev: 'lo', lladdr: '02:00:00:00:00:01' }));
+    must(a.neighAdd({ dst: '10.0.0.2', dev: 'lo', lladdr: '02:00:00:00:00:02' }));
+    must(a.neighAdd({ dst: '10.0.0.3', dev: 'lo', lladdr: '02:00:00:00:00:03' }, 'replace'));
+    expect(a.neighList({ dev: 'lo' }).map((n) => [n.dst, n.lladdr, n.state])).toEqual([['0.0.0.0', '02:00:00:00:00:03', 'PERMANENT']]);
+    expect(a.neighDel({ dst: '10.0.0.5', dev: 'lo' })).toMatchObject({ ok: false, error: { errno: 'ENOENT' } });
+    expect(a.neighAdd({ dst: '0.0.0.0', dev: 'lo', lladdr: '02:00:00:00:00:05' })).toMatchObject({ ok: false, error: { errno: 'EEXIST' } });
+    must(a.neighDel({ dst: '0.0.0.0', dev: 'lo' }));
+    // A fresh lo entry is NOARP (valid), so no lladdr is needed for a permanent one.
+    must(a.neighAdd({ dst: '10.0.0.1', dev: 'lo' }));
+    must(a.linkSet('lo', { mtu: 67 }));
+    expect(a.neighAdd({ dst: '10.1.0.7', dev: 'lo', lladdr: '02:00:00:00:00:02' })).toMatchObject({ ok: false, error: { errno: 'EINVAL' } });
+    expect(a.neighAdd({ dst: '10.1.0.7', dev: 'lo', lladdr: '02:00:00:00:00:02' }, 'replace')).toMatchObject({ ok: false, error: { errno: 'EINVAL' } });
+  });
+
   it('static entries: add/replace/del errors as iproute2 reports them', () => {
     const { a } = pair();
     must(a.neighAdd({ dst: '10.0.0.50', dev: 'va', lladdr: '02:00:00:00:00:50' }));

@@ -592,6 +592,10 @@ export class NetlinkImpl implements Netlink {
     if (gateway === undefined) {
       if (onlink) return kerr('EINVAL', 'Invalid flags for nexthop - PERVASIVE and ONLINK can not be set');
       if (!dev) return kerr('ENODEV');
+      // fib_check_nh_nongw: inetdev_by_index() first, so a device without an in_device (MTU below
+      // 68: `ip link set lo mtu 67; ip route add 10.2.0.0/16 dev lo`) is a bare -ENODEV
+      // ("RTNETLINK answers: No such device"), ahead of the IFF_UP check and of any EEXIST.
+      if (dev.mtu < 68) return kerr('ENODEV');
       if (!dev.adminUp) return kerr('ENETDOWN', 'Device for nexthop is not up');
       return kok({ gw: 0, dev, nhScope: Scope.HOST });
     }
@@ -857,10 +861,20 @@ export class NetlinkImpl implements Netlink {
       if (!lladdr) return kerr('EINVAL');
     }
     const state = nudFromName(req.state ?? 'PERMANENT');
-    const existing = net.neigh.lookup(dev, ip);
-    if (existing && existing.state !== 0 && mode === 'add') return kerr('EEXIST');
-    if (!existing && mode === 'change') return kerr('ENOENT');
-    if (lladdr === undefined && state & (NUD_PERMANENT | NUD_NOARP | 0x02 | 0x04) && !(existing?.lladdr)) return kerr('EINVAL');
+    // arp_constructor: no in_device (MTU below 68, inetdev_destroy ran) -> -EINVAL from
+    // ___neigh_create, for add and replace alike.
+    if (dev.mtu < 68) return kerr('EINVAL');
+    // neigh_add looks the key up as given (neigh_lookup), so NLM_F_EXCL only trips on an exact
+    // hit. On lo (and ipip) ___neigh_create then folds every key to 0.0.0.0 and hands back the one
+    // shared entry, which __neigh_update rewrites: `ip neigh add 10.0.0.1 ... dev lo` succeeds
+    // over and over, while `ip neigh add 0.0.0.0 ... dev lo` a second time is EEXIST.
+    const exact = net.neigh.lookupExact(dev, ip);
+    if (exact && exact.state !== 0 && mode === 'add') return kerr('EEXIST');
+    const existing = exact ?? net.neigh.lookup(dev, ip);
+    if (!exact && mode === 'change') return kerr('ENOENT');
+    // __neigh_update: no lladdr for a valid state needs an old valid one; a fresh lo entry is
+    // NOARP (valid) from arp_constructor, so `ip neigh add X dev lo nud permanent` is fine.
+    if (lladdr === undefined && state & (NUD_PERMANENT | NUD_NOARP | 0x02 | 0x04) && !(existing?.lladdr) && dev.kind !== 'loopback') return kerr('EINVAL');
     const n = existing ?? net.neigh.create(dev, ip);
     net.neigh.update(n, lladdr, state, NEIGH_UPDATE_F_ADMIN | NEIGH_UPDATE_F_OVERRIDE);
     if (req.router !== undefined) n.router = req.router;

@@ -96,6 +96,35 @@ describe('routes', () => {
     return n;
   }
 
+  // Real 6.18: `ip route add 10.9.0.0/24 dev lo` is "Device for nexthop is not up" with lo down and
+  // fine with lo up; after `ip link set lo mtu 67` (no in_device) it is "RTNETLINK answers: No such
+  // device" even for a prefix that already has a route, and `via 127.0.0.2 dev lo` is an invalid gateway.
+  it('routes through lo: ENETDOWN when down, ENODEV without an in_device', () => {
+    const n = up();
+    must(n.linkSet('lo', { up: false }));
+    expect(n.routeAdd({ dst: '10.9.0.0', dstLen: 24, dev: 'lo' })).toMatchObject({ ok: false, error: { errno: 'ENETDOWN', extack: 'Device for nexthop is not up' } });
+    must(n.linkSet('lo', { up: true }));
+    must(n.routeAdd({ dst: '10.9.0.0', dstLen: 24, dev: 'lo' }));
+    must(n.linkSet('lo', { mtu: 67 }));
+    expect(n.routeAdd({ dst: '10.9.0.0', dstLen: 24, dev: 'lo' })).toMatchObject({ ok: false, error: { errno: 'ENODEV' } });
+    expect(n.routeAdd({ dst: '10.2.0.0', dstLen: 16, dev: 'lo' })).toMatchObject({ ok: false, error: { errno: 'ENODEV' } });
+    expect(n.routeAdd({ dst: '10.3.0.0', dstLen: 16, gateway: '127.0.0.2', dev: 'lo' })).toMatchObject({ ok: false, error: { extack: 'Nexthop has invalid gateway' } });
+  });
+
+  // Real 6.18: with 10.1.0.1/24 on v1, `ip route replace 10.1.0.0/24 via 10.1.0.9` leaves only
+  // "10.1.0.0/24 via 10.1.0.9 dev v1" (NLM_F_REPLACE matches the first alias of equal dst/tos/priority,
+  // whatever its protocol), and adding then deleting another address does not bring the connected route back.
+  it('replace displaces the connected route, and deleting another address does not resurrect it', () => {
+    const n = up();
+    must(n.routeAdd({ dst: '10.0.0.0', dstLen: 24, gateway: '10.0.0.9' }, 'replace'));
+    expect(n.routeList().map(line)).toEqual(['10.0.0.0/24 via 10.0.0.9 dev v0']);
+    must(n.addrAdd({ dev: 'v0', local: '10.9.0.1', prefixLen: 24 }));
+    must(n.addrDel({ dev: 'v0', local: '10.9.0.1', prefixLen: 24 }));
+    must(n.addrAdd({ dev: 'v0', local: '10.0.0.5', prefixLen: 24 }));
+    must(n.addrDel({ dev: 'v0', local: '10.0.0.5', prefixLen: 24 }));
+    expect(n.routeList().map(line)).toEqual(['10.0.0.0/24 via 10.0.0.9 dev v0']);
+  });
+
   it('gateway validation, onlink, EEXIST, ESRCH, metrics order as the kernel answers', () => {
     const n = up();
     must(n.routeAdd({ dst: '10.9.0.0', dstLen: 16, gateway: '10.0.0.254' }));

@@ -346,7 +346,20 @@ export class Net {
       promoted.secondary = false;
       this.insertIfAddrListOnly(promoted);
     }
+    // fib_del_ifaddr only deletes what the dead address implied; it never re-runs fib_add_ifaddr
+    // for the addresses that stay (only for a promoted secondary and its subnet). So a kernel
+    // route the user displaced (`ip route replace 10.1.0.0/24 via 10.1.0.9` replaces the connected
+    // route, fib_table_insert matching on dst/tos/priority alone) stays gone after some other
+    // address of the device is deleted. The resync below re-derives prefsrc etc.; anything it
+    // creates that was not there before (and is not the promoted subnet's) is taken out again.
+    const kernelKey = (e: FibEntry): string => `${e.table}/${e.type}/${e.dst}/${e.len}`;
+    const isKernel = (e: FibEntry): boolean => e.dev === ifa.dev && e.proto === 'kernel' && e.priority === 0 && !e.gw;
+    const before = new Set<string>();
+    for (const t of [this.tables.get(RT_TABLE_LOCAL), this.tables.get(RT_TABLE_MAIN)]) for (const e of t?.entries() ?? []) if (isKernel(e)) before.add(kernelKey(e));
     this.resyncKernelRoutes(ifa.dev);
+    for (const t of [this.tables.get(RT_TABLE_LOCAL), this.tables.get(RT_TABLE_MAIN)]) {
+      t?.removeWhere((e) => isKernel(e) && !before.has(kernelKey(e)) && !(promoted && e.prefsrc === promoted.local));
+    }
     // fib_inetaddr_event(NETDEV_DOWN): "Last address was deleted from this interface. Disable IP."
     // fib_disable_ip(dev, force=1) flushes every route through the device, in every table.
     if (inDev.addrs.length === 0) this.flushRoutesOfDev(ifa.dev, true);
