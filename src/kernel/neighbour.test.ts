@@ -79,6 +79,8 @@ describe('neighbours', () => {
     // A fresh lo entry is NOARP (valid), so no lladdr is needed for a permanent one.
     must(a.neighAdd({ dst: '10.0.0.1', dev: 'lo' }));
     must(a.linkSet('lo', { mtu: 67 }));
+    // inetdev_destroy -> arp_ifdown flushes the permanent entry with the in_device.
+    expect(a.neighList({ dev: 'lo' })).toEqual([]);
     expect(a.neighAdd({ dst: '10.1.0.7', dev: 'lo', lladdr: '02:00:00:00:00:02' })).toMatchObject({ ok: false, error: { errno: 'EINVAL' } });
     expect(a.neighAdd({ dst: '10.1.0.7', dev: 'lo', lladdr: '02:00:00:00:00:02' }, 'replace')).toMatchObject({ ok: false, error: { errno: 'EINVAL' } });
   });

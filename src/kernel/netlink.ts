@@ -244,6 +244,10 @@ export class NetlinkImpl implements Netlink {
       dev.inDev.addrs = [];
       dev.net.flushRoutesOfDev(dev, true);
     }
+    // inetdev_destroy -> arp_ifdown -> neigh_ifdown: every ARP entry of the device goes, permanent
+    // ones too (real 6.18: `ip neigh add ... dev lo nud permanent; ip link set lo mtu 67` leaves
+    // `ip neigh show dev lo` empty, also after the MTU is raised again).
+    if (hadInDev && mtu < 68) dev.net.neigh.ifdown(dev, false);
     dev.net.pmtu.clear();
     return kok(undefined);
   }
