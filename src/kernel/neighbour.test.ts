@@ -85,6 +85,21 @@ describe('neighbours', () => {
     expect(a.neighAdd({ dst: '10.1.0.7', dev: 'lo', lladdr: '02:00:00:00:00:02' }, 'replace')).toMatchObject({ ok: false, error: { errno: 'EINVAL' } });
   });
 
+  // Real 6.18: with 10.0.0.1/24 and 10.5.0.1/24 on v0, deleting 10.5.0.1 keeps a permanent entry and
+  // a proxy entry; deleting the last address (fib_disable_ip -> arp_ifdown) flushes both.
+  it('deleting the last address flushes the device neighbours, permanent and proxy ones too', () => {
+    const { a } = pair();
+    must(a.addrAdd({ dev: 'va', local: '10.5.0.1', prefixLen: 24 }));
+    must(a.neighAdd({ dst: '10.0.0.7', dev: 'va', lladdr: '02:00:00:00:00:03' }));
+    must(a.neighAdd({ dst: '10.0.0.8', dev: 'va', proxy: true }));
+    must(a.addrDel({ dev: 'va', local: '10.5.0.1', prefixLen: 24 }));
+    expect(a.neighList({ dev: 'va' }).filter((n) => n.state === 'PERMANENT').map((n) => n.dst)).toEqual(['10.0.0.7']);
+    expect(a.neighList({ proxy: true }).map((n) => n.dst)).toEqual(['10.0.0.8']);
+    must(a.addrDel({ dev: 'va', local: '10.0.0.1', prefixLen: 24 }));
+    expect(a.neighList({ dev: 'va' })).toEqual([]);
+    expect(a.neighList({ proxy: true })).toEqual([]);
+  });
+
   it('static entries: add/replace/del errors as iproute2 reports them', () => {
     const { a } = pair();
     must(a.neighAdd({ dst: '10.0.0.50', dev: 'va', lladdr: '02:00:00:00:00:50' }));

@@ -362,7 +362,13 @@ export class Net {
     }
     // fib_inetaddr_event(NETDEV_DOWN): "Last address was deleted from this interface. Disable IP."
     // fib_disable_ip(dev, force=1) flushes every route through the device, in every table.
-    if (inDev.addrs.length === 0) this.flushRoutesOfDev(ifa.dev, true);
+    // fib_disable_ip then runs arp_ifdown -> neigh_ifdown: the device's ARP entries, permanent ones
+    // included, and its proxy entries go too (real 6.18: `ip neigh add ... nud permanent; ip neigh add
+    // proxy ...; ip addr del <last address>` leaves `ip neigh show dev X` and `ip neigh show proxy` empty).
+    if (inDev.addrs.length === 0) {
+      this.flushRoutesOfDev(ifa.dev, true);
+      this.neigh.ifdown(ifa.dev, false);
+    }
   }
 
   private insertIfAddrListOnly(ifa: IfAddr): void {
