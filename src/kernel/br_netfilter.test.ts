@@ -73,4 +73,22 @@ describe('br_netfilter', () => {
     expect(accepted).toBe(0);
     expect(failed).toBe('ETIMEDOUT');
   });
+
+  // Checked in namespaces (kernel 6.18, test/kernel/found/random-net-108.lab): with
+  // bridge-nf-call-iptables=1 a REJECT in the bridge owner's FORWARD chain answers a bridged SYN with
+  // an ICMP port unreachable from the bridge's address (tcpdump on the client: 10.10.0.1 > 10.10.0.2
+  // "tcp port 8080 unreachable"), so the client's connect fails with ECONNREFUSED at once.
+  it('REJECT in FORWARD answers a bridged frame from the bridge namespace (ECONNREFUSED)', () => {
+    const { w, h } = cni(false);
+    const root = nl(h);
+    must(root.sysctlSet('net.bridge.bridge-nf-call-iptables', '1'));
+    expect(runIptables('-A FORWARD -p tcp -s 10.244.0.0/24 -j REJECT'.split(' '), root.xtables!()).exitCode).toBe(0);
+    let accepted = 0;
+    must(socks(h, 'b').tcpListen('0.0.0.0', 8080, () => accepted++));
+    let failed = '';
+    must(socks(h, 'a').tcpConnect('10.244.0.3', 8080, { established: () => undefined, failed: (e) => (failed = e) }, { timeoutMs: 2000 }));
+    w.runFor(500);
+    expect(accepted).toBe(0);
+    expect(failed).toBe('ECONNREFUSED');
+  });
 });

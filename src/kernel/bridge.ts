@@ -301,6 +301,16 @@ function brNfForward(br: NetDevice, indev: NetDevice, outdev: NetDevice, skb: Sk
   const net = br.net;
   if (skb.ethertype !== ETH_P_IP || !skb.ip || !net.netfilter.active(net)) return true;
   if (net.sysctl.n['net.bridge.bridge-nf-call-iptables'] !== 1) return true;
-  return nfHook(net, 'FORWARD', skb, indev, outdev, 'bridge ') && nfHook(net, 'POSTROUTING', skb, indev, outdev, 'bridge ');
+  // WHY: br_nf_forward_ip (and br_nf_post_routing) turn a PACKET_OTHERHOST frame (one addressed to
+  // another host's MAC, i.e. every bridged unicast) into PACKET_HOST for the IPv4 hooks and put it
+  // back afterwards (nf_bridge->pkt_otherhost). Without that, icmp_send would refuse to answer it, yet
+  // on Linux REJECT in the bridge owner's FORWARD chain does answer: nf_send_unreach -> icmp_send from
+  // that namespace, routed back to the source (checked with tcpdump: a bridged SYN draws
+  // "10.10.0.1 > 10.10.0.2: ICMP 10.10.0.3 tcp port 8080 unreachable", so nc says Connection refused).
+  const otherhost = skb.pktType === PktType.OTHERHOST;
+  if (otherhost) skb.pktType = PktType.HOST;
+  const ok = nfHook(net, 'FORWARD', skb, indev, outdev, 'bridge ') && nfHook(net, 'POSTROUTING', skb, indev, outdev, 'bridge ');
+  if (otherhost) skb.pktType = PktType.OTHERHOST;
+  return ok;
 }
 
