@@ -20,12 +20,20 @@ function tap(dev: NetDevice, skb: SkBuff, direction: 'in' | 'out'): void {
   if (sink) sink({ t: env.now(), host: env.hostName, netns: dev.net.label(), dev: dev.name, direction, bytes: frameBytes(skb) });
 }
 
-/** dev_queue_xmit: the frame leaves `dev`. */
-export function devQueueXmit(dev: NetDevice, skb: SkBuff): void {
+/** dev_queue_xmit's positive return codes (NET_XMIT_*). */
+export const NET_XMIT_SUCCESS = 0;
+export const NET_XMIT_DROP = 1;
+export const NET_XMIT_CN = 2;
+
+/**
+ * dev_queue_xmit: the frame leaves `dev`. Returns the NET_XMIT_* code the driver reported, which
+ * travels back up through neighbour output and ip_local_out to the sending socket.
+ */
+export function devQueueXmit(dev: NetDevice, skb: SkBuff): number {
   const net = dev.net;
   if (!dev.adminUp) {
     net.trace('drop', DROP.DEV_DOWN, `${dev.name} is down`, dev, skb);
-    return;
+    return NET_XMIT_SUCCESS;
   }
   skb.dev = dev;
   // br_netfilter's "already saw PREROUTING" mark belongs to this namespace's bridge path only.
@@ -40,30 +48,34 @@ export function devQueueXmit(dev: NetDevice, skb: SkBuff): void {
       // veth_xmit drops when the peer is not up (the carrier of this end is off then too).
       if (!peer || !peer.adminUp) {
         net.trace('drop', DROP.NO_CARRIER, `veth peer of ${dev.name} is down`, dev, skb);
-        return;
+        return NET_XMIT_SUCCESS;
       }
       // is_skb_forwardable on the peer: the frame may exceed its MTU by a VLAN tag at most.
       if (skb.ip && skb.ip.totalLen > peer.mtu + VLAN_HLEN) {
         net.trace('drop', DROP.MTU_EXCEEDED, `${skb.ip.totalLen} bytes exceed ${peer.name} mtu ${peer.mtu}`, peer, skb);
-        return;
+        // WHY: veth_xmit answers a failed veth_forward_skb (here __dev_forward_skb's
+        // is_skb_forwardable) with NET_XMIT_DROP, and on a noqueue device dev_queue_xmit hands
+        // that straight back; ip_send_skb turns it into -ENOBUFS (net_xmit_errno), so a raw or
+        // ping socket's sendmsg fails ("ping: sendmsg: No buffer space available").
+        return NET_XMIT_DROP;
       }
       skb.dev = peer;
       peer.net.env.soon(netifReceive as (a: unknown) => void, skb);
-      return;
+      return NET_XMIT_SUCCESS;
     }
     case 'loopback':
       net.env.soon(netifReceive as (a: unknown) => void, skb);
-      return;
+      return NET_XMIT_SUCCESS;
     case 'bridge':
       brDevXmit(dev, skb);
-      return;
+      return NET_XMIT_SUCCESS;
     case 'vxlan':
       // Overlay hook: FDB lookup and UDP encapsulation into the underlay (vxlan_xmit.ts).
       vxlanXmit(dev, skb);
-      return;
+      return NET_XMIT_SUCCESS;
     default:
       // dummy and unmodelled kinds swallow what they are given.
-      return;
+      return NET_XMIT_SUCCESS;
   }
 }
 

@@ -40,33 +40,36 @@ export function ipSelectIdent(net: Net, src: number, dst: number, protocol: numb
   return v;
 }
 
-/** ip_local_out: OUTPUT hook, then dst_output. */
-export function ipLocalOut(net: Net, skb: SkBuff, rt: Rtable): void {
+/**
+ * ip_local_out: OUTPUT hook, then dst_output. Returns the NET_XMIT_* code of the transmit (0 when
+ * the datagram was filtered, queued or dropped before a device answered).
+ */
+export function ipLocalOut(net: Net, skb: SkBuff, rt: Rtable): number {
   if (!net.netfilter.active(net)) return ipOutput(net, skb, rt);
   const ip = skb.ip!;
   const dst = ip.dst;
   const mark = skb.mark;
-  if (!nfHook(net, 'OUTPUT', skb, undefined, rt.dev)) return;
+  if (!nfHook(net, 'OUTPUT', skb, undefined, rt.dev)) return 0;
   let route = rt;
   if (ip.dst !== dst || skb.mark !== mark) {
     // ip_route_me_harder: DNAT or MARK in OUTPUT changed the flow, so route it again.
     const r = ipRouteOutput(net, { daddr: ip.dst, saddr: net.addrOwner(ip.src) ? ip.src : 0, oif: 0, tos: 0, mark: skb.mark });
     if ('error' in r) {
       net.trace('drop', DROP.OUTNOROUTES, `no route after OUTPUT rewrite (${r.error})`, rt.dev, skb);
-      return;
+      return 0;
     }
     route = r.rt;
   }
-  ipOutput(net, skb, route);
+  return ipOutput(net, skb, route);
 }
 
 /** ip_output: POSTROUTING, then ip_finish_output. */
-export function ipOutput(net: Net, skb: SkBuff, rt: Rtable, indev?: NetDevice): void {
-  if (!nfHook(net, 'POSTROUTING', skb, indev, rt.dev)) return;
-  ipFinishOutput(net, skb, rt);
+export function ipOutput(net: Net, skb: SkBuff, rt: Rtable, indev?: NetDevice): number {
+  if (!nfHook(net, 'POSTROUTING', skb, indev, rt.dev)) return 0;
+  return ipFinishOutput(net, skb, rt);
 }
 
-function ipFinishOutput(net: Net, skb: SkBuff, rt: Rtable): void {
+function ipFinishOutput(net: Net, skb: SkBuff, rt: Rtable): number {
   const mtu = rt.dev.kind === 'loopback' ? rt.dev.mtu : routeMtu(net, rt);
   const ip = skb.ip!;
   if (ip.totalLen > mtu && mtu > 0) {
@@ -75,12 +78,16 @@ function ipFinishOutput(net: Net, skb: SkBuff, rt: Rtable): void {
       // sockets refuse oversize DF sends themselves).
       net.trace('drop', DROP.FRAG_NEEDED, `${ip.totalLen} bytes with DF exceed mtu ${mtu} of ${rt.dev.name}`, rt.dev, skb);
       icmpFragNeeded(net, skb, mtu);
-      return;
+      return 0;
     }
-    for (const frag of fragment(skb, mtu)) ipFinishOutput2(net, frag, rt);
-    return;
+    // ip_do_fragment stops at the first fragment the output path refuses and returns its code.
+    for (const frag of fragment(skb, mtu)) {
+      const rc = ipFinishOutput2(net, frag, rt);
+      if (rc) return rc;
+    }
+    return 0;
   }
-  ipFinishOutput2(net, skb, rt);
+  return ipFinishOutput2(net, skb, rt);
 }
 
 /** ip_do_fragment: slices of (mtu - 20) rounded down to 8 bytes, MF on all but the last. */
@@ -103,7 +110,7 @@ export function fragment(skb: SkBuff, mtu: number): SkBuff[] {
 }
 
 /** ip_finish_output2: neighbour output for the next hop. */
-function ipFinishOutput2(net: Net, skb: SkBuff, rt: Rtable): void {
+function ipFinishOutput2(net: Net, skb: SkBuff, rt: Rtable): number {
   const dev = rt.dev;
   skb.dev = dev;
   skb.bytes = undefined;
@@ -115,17 +122,16 @@ function ipFinishOutput2(net: Net, skb: SkBuff, rt: Rtable): void {
     skb.ethDst = n?.lladdr ?? '00:00:00:00:00:00';
     skb.ethSrc = '00:00:00:00:00:00';
     skb.ethertype = ETH_P_IP;
-    devQueueXmit(dev, skb);
-    return;
+    return devQueueXmit(dev, skb);
   }
   const nh = rt.gw || skb.ip!.dst;
   // Overlay hook: an IP-in-IP device takes the datagram with its route's next hop (rt_nexthop),
   // which the NBMA tunl0 uses as the outer destination (ip_tunnel.ts).
   if (dev.kind === 'ipip') {
     ipTunnelXmit(dev, skb, nh);
-    return;
+    return 0;
   }
-  net.neigh.output(dev, nh, skb);
+  return net.neigh.output(dev, nh, skb);
 }
 
 function icmpFragNeeded(net: Net, skb: SkBuff, mtu: number): void {

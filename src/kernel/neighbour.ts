@@ -343,20 +343,23 @@ export class NeighTable {
   }
 
   /** neigh_output / neigh_resolve_output for an IPv4 packet to next hop `nh` on dev. */
-  output(dev: NetDevice, nh: number, skb: SkBuff): void {
+  /**
+   * Returns dev_queue_xmit's NET_XMIT_* code when the frame went straight out; a frame parked
+   * behind an unresolved neighbour reports success (0), as neigh_resolve_output does.
+   */
+  output(dev: NetDevice, nh: number, skb: SkBuff): number {
     const n = this.lookup(dev, nh) ?? this.create(dev, nh);
     n.used = this.net.env.now();
     if (n.state & NUD_CONNECTED) {
       this.fill(n, skb);
-      devQueueXmit(dev, skb);
-      return;
+      return devQueueXmit(dev, skb);
     }
     if (this.eventSend(n, skb)) {
       this.net.trace('neigh', 'queue', `waiting for ARP reply from ${formatIpv4(nh)} (${nudName(n.state)})`, dev, skb);
-      return;
+      return 0;
     }
     this.fill(n, skb);
-    devQueueXmit(dev, skb);
+    return devQueueXmit(dev, skb);
   }
 
   private fill(n: Neighbour, skb: SkBuff): void {

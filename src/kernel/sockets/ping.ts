@@ -9,6 +9,7 @@ import { kerr, kok, type KResult } from '../errno.js';
 import { ipRouteOutput, routeMtu, type Rtable } from '../route.js';
 import { ipHeader, ipLocalOut } from '../ip_output.js';
 import { IPPROTO_ICMP, newSkb, type SkBuff } from '../skb.js';
+import { NET_XMIT_CN } from '../dev.js';
 import { formatIpv4, parseIpv4 } from '../../wire/addr.js';
 import type { PingSockInternal } from './table.js';
 
@@ -95,7 +96,10 @@ export function createPingSocket(net: Net, opts: PingSocketOptions = {}): PingSo
       ipHeader(net, skb, rt.src, internal.remote, IPPROTO_ICMP, opts.ttl ?? net.defaultTtl(), opts.tos ?? 0, df, pmtudisc === 'do' ? 0 : undefined);
       sent.set(seq & 0xffff, net.env.now());
       net.trace('socket', 'send', `ping ${formatIpv4(internal.remote)} id ${id} seq ${seq} (${size} bytes)`, rt.dev, skb);
-      ipLocalOut(net, skb, rt);
+      // ip_send_skb: a positive NET_XMIT code other than NET_XMIT_CN becomes -ENOBUFS
+      // (net_xmit_errno); raw_sendmsg keeps it because iputils sets IP_RECVERR.
+      const rc = ipLocalOut(net, skb, rt);
+      if (rc > 0 && rc !== NET_XMIT_CN) return kerr('ENOBUFS');
       return kok(undefined);
     },
     onReply(cb) {

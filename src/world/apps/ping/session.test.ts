@@ -247,3 +247,25 @@ describe('ping -l (real captures)', () => {
     expect(run(cfg({ count: 5, preload: 3 }), echo(0.005)).out).toMatch(/5 packets transmitted, 5 received, 0% packet loss, time 2000ms\n/);
   });
 });
+
+describe('ping sendmsg ENOBUFS (real: veth peer MTU 1000, -c 1 -W 1 -s 1400 -M dont, 2.01 s, two TX drops)', () => {
+  it('retries the same probe, then counts it transmitted and perror()s once oom_count reaches -W', () => {
+    const clock = new ScriptedClock();
+    const sends: [number, number][] = [];
+    const s = new PingSession(cfg({ count: 1, lingerMs: 1000 }), {
+      send: (seq) => {
+        sends.push([seq, clock.now()]);
+        return kerr('ENOBUFS');
+      },
+      showAddr: (a) => a,
+    });
+    runPing(s, clock, 60_000);
+    expect(sends).toEqual([
+      [1, 0],
+      [1, 1000],
+    ]);
+    expect(s.stderr).toBe('ping: sendmsg: No buffer space available\n');
+    expect(s.stdout).toBe('\n--- 10.0.0.2 ping statistics ---\n1 packets transmitted, 0 received, 100% packet loss, time 1000ms\n\n');
+    expect(clock.now()).toBe(2000);
+  });
+});

@@ -87,6 +87,8 @@ export class PingSession {
   private waittimeUs = 0;
   private wakeAt = 0;
   private tokens = 0;
+  /** pinger()'s static oom_count: consecutive ENOBUFS sends, reset by a successful one. */
+  private oomCount = 0;
   private readonly timing: boolean;
 
   constructor(
@@ -236,6 +238,23 @@ export class PingSession {
     this.rcvd.delete(seq);
     this.sentAt.set(seq, now);
     const r = this.io.send(seq, datalen);
+    if (r.ok) this.oomCount = 0;
+    else if (r.error.errno === 'ENOBUFS') {
+      // WHY: iputils treats ENOBUFS as "device queue overflow, packet not sent": it retries the
+      // same probe after min(SCHINT(interval/2), 500) ms and only once oom_count * that reaches
+      // -W's linger time falls through to the hard error, which counts the probe as transmitted
+      // and perror()s "ping: sendmsg: No buffer space available".
+      this.tokens = 0;
+      const nores = Math.min(SCHINT(intervalMs / 2), 500);
+      this.oomCount++;
+      if (this.oomCount * nores < this.cfg.lingerMs) return nores;
+      this.advanceNtransmitted();
+      if (!this.cfg.quiet) {
+        if (this.cfg.flood) this.stdout += 'E';
+        else this.stderr += `ping: sendmsg: ${r.error.message}\n`;
+      }
+      return SCHINT(intervalMs);
+    }
     this.advanceNtransmitted();
     if (r.ok && this.cfg.flood && !this.cfg.quiet) this.stdout += '.';
     if (r.ok) return intervalMs - this.tokens;
