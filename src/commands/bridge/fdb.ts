@@ -85,12 +85,8 @@ function fdbModify(ctx: BridgeCtx, argv: string[], mode: 'add' | 'append' | 'rep
     } else if (w === 'nhid' || w === 'src_vni' || w === 'via' || matches(w, 'router') || matches(w, 'vlan') || matches(w, 'use') || matches(w, 'extern_learn') || matches(w, 'sticky')) {
       return unsupported(o, `bridge fdb ... ${w}`);
     } else {
-      let v: string = w;
-      if (w === 'to') {
-        const n = a.next();
-        if (n === undefined) return incomplete(o);
-        v = n;
-      }
+      const v = a.positional(w);
+      if (v === undefined) return incomplete(o);
       if (matches(v, 'help')) return usage(o);
       if (addr !== undefined) return duparg2(o, 'to', v);
       addr = v;

@@ -58,6 +58,13 @@ export class Args {
     this.i++;
     return this.argv[this.i];
   }
+  /**
+   * A positional argument as iproute2 reads it after its keyword loop: an optional leading "to"
+   * is skipped (`ip route get to X` == `ip route get X`). undefined means "to" ended the line.
+   */
+  positional(word: string): string | undefined {
+    return word === 'to' ? this.next() : word;
+  }
   /** Step past the current word (the trailing argc--, argv++ of iproute2 loops). */
   advance(): void {
     this.i++;

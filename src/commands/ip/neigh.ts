@@ -70,12 +70,8 @@ function neighModify(ctx: IpCtx, argv: string[], mode: 'add' | 'change' | 'repla
       dev = v;
       devOk = true;
     } else {
-      let v: string = w;
-      if (w === 'to') {
-        const n = a.next();
-        if (n === undefined) return incomplete(o);
-        v = n;
-      }
+      let v = a.positional(w);
+      if (v === undefined) return incomplete(o);
       if (matches(v, 'help')) {
         const n = a.next();
         if (n === undefined) return incomplete(o);
@@ -162,12 +158,8 @@ function showOrFlush(ctx: IpCtx, argv: string[], flush: boolean): number {
     } else if (w === 'master' || w === 'vrf' || w === 'nomaster' || w === 'unused' || matches(w, 'protocol')) {
       return unsupported(o, `ip neigh show ${w}`);
     } else {
-      let v: string = w;
-      if (w === 'to') {
-        const n = a.next();
-        if (n === undefined) return incomplete(o);
-        v = n;
-      }
+      const v = a.positional(w);
+      if (v === undefined) return incomplete(o);
       if (matches(v, 'help')) return usage(o);
       const p = getPrefix(ctx, v);
       if (typeof p === 'number') return p;

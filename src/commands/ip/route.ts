@@ -173,12 +173,8 @@ function parseRouteArgs(ctx: IpCtx, argv: string[]): RouteArgs | number {
     ) {
       return unsupported(o, `ip route ... ${w}`);
     } else {
-      let v: string = w;
-      if (w === 'to') {
-        const n = a.next();
-        if (n === undefined) return incomplete(o);
-        v = n;
-      }
+      let v = a.positional(w);
+      if (v === undefined) return incomplete(o);
       if ((v[0]! < '0' || v[0]! > '9')) {
         const t = typeA2n(v);
         if (t) {
@@ -528,12 +524,8 @@ function routeGet(ctx: IpCtx, argv: string[]): number {
     } else if (matches(w, 'notify') || matches(w, 'connected') || matches(w, 'vrf') || matches(w, 'uid') || matches(w, 'fibmatch') || w === 'as' || matches(w, 'sport') || matches(w, 'dport') || matches(w, 'ipproto')) {
       return unsupported(o, `ip route get ... ${w}`);
     } else {
-      let v: string = w;
-      if (w === 'to') {
-        const n = a.next();
-        if (n === undefined) return incomplete(o);
-        v = n;
-      }
+      const v = a.positional(w);
+      if (v === undefined) return incomplete(o);
       if (matches(v, 'help')) return usage(o);
       const p = routePrefix(ctx, v);
       if (typeof p === 'number') return p;
