@@ -4,20 +4,9 @@
 import { describe, expect, it } from 'vitest';
 import { runLab } from './shell/lab.js';
 import { lookupCommand } from './registry.js';
+import { VETH_PAIR_SETUP } from './testing/veth_pair_lab.js';
 
-const SETUP = `ip netns add a
-ip netns add b
-ip link add va type veth peer name vb
-ip link set va netns a
-ip link set vb netns b
-ip -n a addr add 10.0.0.1/24 dev va
-ip -n b addr add 10.0.0.2/24 dev vb
-ip -n a link set va up
-ip -n b link set vb up
-ip -n a link set lo up
-ip -n b link set lo up
-sleep 1
-`;
+const SETUP = VETH_PAIR_SETUP;
 
 const mask = (s: string): string =>
   s
