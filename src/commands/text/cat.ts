@@ -12,7 +12,7 @@ export const cat: Command = (argv, ctx) => {
   let errs = '';
   let code = 0;
   for (const f of files) {
-    const r = f === '-' ? { ok: true as const, text: ctx.stdin } : readPath(f, ctx);
+    const r = readPath(f, ctx);
     if (!r.ok) {
       errs += `cat: ${f}: ${r.message}\n`;
       code = 1;

@@ -44,7 +44,7 @@ export const cut: Command = (argv, ctx) => {
   let errs = '';
   let code = 0;
   for (const f of files) {
-    const r = f === '-' ? { ok: true as const, text: ctx.stdin } : readPath(f, ctx);
+    const r = readPath(f, ctx);
     if (!r.ok) {
       errs += `cut: ${f}: ${r.message}\n`;
       code = 1;

@@ -66,7 +66,7 @@ export const grep: Command = (argv, ctx) => {
   // Whether any group was printed yet, to put "--" between groups that are not adjacent.
   let printedAny = false;
   for (const f of files) {
-    const r = f === '-' ? { ok: true as const, text: ctx.stdin } : readPath(f, ctx);
+    const r = readPath(f, ctx);
     if (!r.ok) {
       hadError = true;
       if (!has('s')) errs += `grep: ${f}: ${r.message}\n`;

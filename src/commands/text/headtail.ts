@@ -39,7 +39,7 @@ function run(which: 'head' | 'tail', argv: string[], ctx: ExecContext): ExecResu
   let errs = '';
   let code = 0;
   files.forEach((f, idx) => {
-    const r = f === '-' ? { ok: true as const, text: ctx.stdin } : readPath(f, ctx);
+    const r = readPath(f, ctx);
     if (!r.ok) {
       errs += which === 'head' ? `head: cannot open '${f}' for reading: ${r.message}\n` : `tail: cannot open '${f}' for reading: ${r.message}\n`;
       code = 1;

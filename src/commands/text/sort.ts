@@ -107,7 +107,7 @@ export const sort: Command = (argv, ctx) => {
   let errs = '';
   const files = g.value.operands.length > 0 ? g.value.operands : ['-'];
   for (const f of files) {
-    const r = f === '-' ? { ok: true as const, text: ctx.stdin } : readPath(f, ctx);
+    const r = readPath(f, ctx);
     if (!r.ok) return result(2, '', `sort: cannot read: ${f}: ${r.message}\n`);
     lines.push(...splitLines(r.text));
   }

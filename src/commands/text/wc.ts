@@ -27,7 +27,7 @@ export const wc: Command = (argv, ctx) => {
   let minWidth = 1;
   let regularTotal = 0;
   for (const f of files) {
-    const r = f === '-' ? { ok: true as const, text: ctx.stdin } : readPath(f, ctx);
+    const r = readPath(f, ctx);
     if (!r.ok) {
       errs += `wc: ${f}: ${r.message}\n`;
       code = 1;
