@@ -5,7 +5,7 @@
  * network namespace ("ping: foo: Temporary failure in name resolution", verified).
  */
 import type { HostFs } from '../fs.js';
-import { formatIpv4 } from '../../wire/addr.js';
+import { formatIpv4, parseIpv4Aton } from '../../wire/addr.js';
 
 /** gai_strerror() texts for the codes these programs can meet. */
 export const GAI = {
@@ -14,31 +14,8 @@ export const GAI = {
 } as const;
 export type GaiError = keyof typeof GAI;
 
-/**
- * inet_aton(3): one to four parts, each decimal, octal (leading 0) or hex (0x); the last part fills
- * the remaining bytes, so "10.2" is 10.0.0.2 and "0x0a000002" is 10.0.0.2 (both verified with ping).
- */
-export function inetAton(s: string): number | undefined {
-  const parts = s.split('.');
-  if (parts.length > 4) return undefined;
-  const vals: number[] = [];
-  for (const p of parts) {
-    let v: number;
-    if (/^0[xX][0-9a-fA-F]*$/.test(p)) v = p.length === 2 ? 0 : parseInt(p.slice(2), 16);
-    else if (/^0[0-7]*$/.test(p)) v = parseInt(p, 8);
-    else if (/^[1-9][0-9]*$/.test(p)) v = parseInt(p, 10);
-    else return undefined;
-    if (!Number.isFinite(v) || v > 0xffffffff) return undefined;
-    vals.push(v);
-  }
-  const last = vals.pop()!;
-  for (const v of vals) if (v > 255) return undefined;
-  const lastBits = 8 * (4 - vals.length);
-  if (lastBits < 32 && last >= 2 ** lastBits) return undefined;
-  let n = 0;
-  vals.forEach((v, i) => (n += v * 2 ** (24 - 8 * i)));
-  return (n + last) >>> 0;
-}
+/** inet_aton(3), as ping and nc parse a numeric host: the one implementation lives in wire/addr. */
+export const inetAton = parseIpv4Aton;
 
 interface HostsEntry {
   addr: string;
