@@ -6,13 +6,17 @@ import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { labCommand } from './lab.js';
 
+/** podnet's version from its package.json: two folders up from src/cli, three from dist/src/cli. */
 function version(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
-    return pkg.version ?? '0.0.0';
-  } catch {
-    return '0.0.0';
+  for (const rel of ['../../package.json', '../../../package.json']) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'podnet') return pkg.version ?? '0.0.0';
+    } catch {
+      // not this one; try the next folder up
+    }
   }
+  return '0.0.0';
 }
 
 /** Runs the CLI on argv (without node and script) and returns the exit status; never throws. */
