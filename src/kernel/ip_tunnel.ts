@@ -10,6 +10,7 @@
 import type { IpTunnelInfo, LinkAddRequest, LinkInfo } from './api.js';
 import { kerr, kok, type KResult } from './errno.js';
 import type { Net } from './netns.js';
+import type { KernelEnv } from './env.js';
 import type { NetDevice } from './netdevice.js';
 import { IPPROTO_IPIP, IPV4_HLEN, newSkb, PktType, type SkBuff } from './skb.js';
 import { ipBytes } from './skb_bytes.js';
@@ -69,16 +70,29 @@ function register(t: IpTunnel): void {
 
 /** Namespaces per host kernel (keyed by the host's env), to give all of them tunl0 on module load. */
 const hostNets = new WeakMap<object, Set<Net>>();
-/** Hosts on which `ip link add ... type ipip` loaded the module on demand (rtnl_link autoload). */
-const autoloaded = new WeakSet<object>();
+/**
+ * Whether ipip is loaded on a host, once modprobe or an autoload decided it; hosts not in the map
+ * follow their world option (env.modules).
+ */
+const loadedState = new WeakMap<object, boolean>();
 
 function loadedOn(net: Net): boolean {
-  return (net.env.modules?.includes('ipip') ?? false) || autoloaded.has(net.env);
+  return ipipModuleLoaded(net.env);
+}
+
+/** Is the ipip module loaded on this host kernel (lsmod would list it)? */
+export function ipipModuleLoaded(env: KernelEnv): boolean {
+  return loadedState.get(env) ?? env.modules?.includes('ipip') ?? false;
+}
+
+/** The host's namespaces still alive (deleted ones are no longer known to their host). */
+function liveNets(env: KernelEnv): Net[] {
+  return [...(hostNets.get(env) ?? [])].filter((n) => n.host.netnsByName(n.name) === n);
 }
 
 /**
  * register_pernet_device: called for every new namespace. With the module loaded (a world option,
- * or on demand) the namespace gets its tunl0 at once.
+ * modprobe, or on demand) the namespace gets its tunl0 at once.
  */
 export function ipipNetCreated(net: Net): void {
   let set = hostNets.get(net.env);
@@ -88,14 +102,33 @@ export function ipipNetCreated(net: Net): void {
 }
 
 /**
- * request_module("rtnl-link-ipip") when the first ipip link is asked for: loading the module runs
- * ipip_init_net in every existing namespace, so each gets tunl0 before the requested device.
+ * Module init (`modprobe ipip`, or request_module("rtnl-link-ipip") when the first ipip link is asked
+ * for): register_pernet_device runs ipip_init_net in every existing namespace, so each gets tunl0.
  */
+export function ipipModuleLoad(env: KernelEnv): void {
+  if (ipipModuleLoaded(env)) return;
+  loadedState.set(env, true);
+  for (const n of liveNets(env)) ipipInitNet(n);
+}
+
+/**
+ * Module exit (`modprobe -r ipip`): ipip_exit_batch_rtnl -> ip_tunnel_delete_nets unregisters every
+ * ipip device of every namespace, tunl0 included, with their addresses and routes. Tunnel devices
+ * hold no reference on the module, so removal never fails as "in use".
+ */
+export function ipipModuleUnload(env: KernelEnv): void {
+  loadedState.set(env, false);
+  for (const n of liveNets(env)) {
+    for (const t of [...(byNet.get(n) ?? [])]) {
+      tunnels.delete(t.dev);
+      if (t.dev.net.devs.get(t.dev.name) === t.dev) t.dev.net.detach(t.dev);
+    }
+    byNet.delete(n);
+  }
+}
+
 function ensureLoaded(net: Net): void {
-  if (loadedOn(net)) return;
-  autoloaded.add(net.env);
-  // Deleted namespaces are no longer known to their host: they get nothing.
-  for (const n of hostNets.get(net.env) ?? [net]) if (n.host.netnsByName(n.name) === n) ipipInitNet(n);
+  ipipModuleLoad(net.env);
 }
 
 /**

@@ -95,6 +95,21 @@ export interface World {
    * ENOENT for an unknown host or namespace.
    */
   connect?(a: WireEnd, b: WireEnd, opts?: { mtu?: number }): KResult<void>;
+  /** A host's kernel modules, for modprobe; undefined for an unknown host. */
+  kernelModules?(host: string): KernelModules | undefined;
+}
+
+/** What modprobe learns about a module: built in, loaded ("live" in /sys/module/M/initstate), loadable but not loaded, or not known. */
+export type ModuleState = 'builtin' | 'live' | 'absent' | 'unknown';
+
+export interface KernelModules {
+  /** `uname -r`: the folder under /lib/modules that modprobe searches. */
+  readonly release: string;
+  state(name: string): ModuleState;
+  /** Load a module (a no-op when built in or loaded already); ENOENT when there is no such module. */
+  load(name: string): KResult<void>;
+  /** Remove a loaded module; EPERM when built in, ENOENT when not loaded or unknown. */
+  unload(name: string): KResult<void>;
 }
 
 export interface WireEnd {

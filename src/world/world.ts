@@ -8,6 +8,7 @@ import type { KernelEnv } from '../kernel/env.js';
 import { Engine } from './engine.js';
 import { createRng } from './rng.js';
 import { HostImpl, randomMac } from './host.js';
+import { hostModules } from '../kernel/modules.js';
 
 export interface WorldInternals {
   engine: Engine;
@@ -20,6 +21,7 @@ export function createWorld(opts: { seed: number; modules?: readonly string[] })
   const rng = createRng(opts.seed);
   const hosts = new Map<string, HostImpl>();
   const envs: KernelEnv[] = [];
+  const envOf = new Map<string, KernelEnv>();
   const traceSubs = new Set<(e: TraceEvent) => void>();
   const frameSubs = new Set<(f: FrameEvent) => void>();
 
@@ -55,6 +57,7 @@ export function createWorld(opts: { seed: number; modules?: readonly string[] })
         ...(opts.modules ? { modules: opts.modules } : {}),
       };
       envs.push(env);
+      envOf.set(name, env);
       refreshSinks();
       const h = new HostImpl(name, env);
       hosts.set(name, h);
@@ -108,6 +111,10 @@ export function createWorld(opts: { seed: number; modules?: readonly string[] })
       db.peer = da;
       if (o?.mtu !== undefined) da.mtu = db.mtu = o.mtu;
       return kok(undefined);
+    },
+    kernelModules(host: string) {
+      const env = envOf.get(host);
+      return env ? hostModules(env) : undefined;
     },
   };
   return world;
