@@ -10,6 +10,7 @@ import { ping } from './ping.js';
 import { nc } from './nc.js';
 import { iptables, iptablesRestore, iptablesSave } from './iptables/index.js';
 import { conntrack } from './conntrack/index.js';
+import { modprobe } from './modprobe.js';
 import { cat } from './text/cat.js';
 import { cut } from './text/cut.js';
 import { grep } from './text/grep.js';
@@ -32,6 +33,7 @@ const programs: Record<string, Command> = {
   'iptables-save': iptablesSave,
   'iptables-restore': iptablesRestore,
   conntrack,
+  modprobe,
   cat,
   cut,
   grep,
