@@ -5,6 +5,7 @@
  */
 import type { KResult } from '../kernel/errno.js';
 import type { Netlink, Sockets } from '../kernel/api.js';
+import type { HostFs } from './fs.js';
 
 /** What a packet-path stage decided; every drop has its own name (see kernel/drops.ts). */
 export type TraceStage =
@@ -64,6 +65,11 @@ export interface Host {
   netnsAdd(name: string): KResult<void>;
   netnsDel(name: string): KResult<void>;
   netnsList(): NetnsEntry[];
+  /**
+   * The machine's file system (/etc/cni/net.d, /opt/cni/bin, /var/lib/cni, /run/...): one per host,
+   * shared by every process on it, so a CNI plugin's IPAM files are there for the next command.
+   */
+  readonly fs: HostFs;
 }
 
 export interface World {

@@ -10,6 +10,8 @@ import type { KernelEnv } from '../kernel/env.js';
 import { Net } from '../kernel/netns.js';
 import { NetlinkImpl, type NetlinkDeps } from '../kernel/netlink.js';
 import { createSockets } from '../kernel/sockets/index.js';
+import type { HostFs } from './fs.js';
+import { createHostFs } from './hostfs.js';
 
 /** Internal name for "the root namespace" when a device must move back there. */
 const ROOT_ALIAS = '\u0000root';
@@ -36,6 +38,13 @@ export class HostImpl implements Host {
     };
     // The root namespace's loopback is up from boot, as on any running machine.
     this.root.devUp(this.root.lo);
+  }
+
+  private hostFs: HostFs | undefined;
+
+  get fs(): HostFs {
+    this.hostFs ??= createHostFs(this);
+    return this.hostFs;
   }
 
   ns(netns?: string): Net | undefined {

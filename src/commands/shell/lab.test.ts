@@ -4,6 +4,7 @@ import { lookupCommand } from '../registry.js';
 import { type Command, type Job, result } from '../types.js';
 import { runLab, type LabResult } from './lab.js';
 import { fakeWorld } from './testing.js';
+import { createHostFs } from '../../world/hostfs.js';
 
 function lab(text: string, extra: Record<string, Command> = {}, opts: { trace?: boolean } = {}): LabResult & { world: ReturnType<typeof fakeWorld> } {
   const world = fakeWorld();
@@ -190,7 +191,9 @@ describe('runLab', () => {
           const h = world.addHost(name);
           let calls = 0;
           // The first call brings lo up; the redirection's sysctl write is the one that fails.
-          return { ...h, netlink: (ns?: string) => (calls++ === 0 ? h.netlink(ns) : (() => { throw new Error('netlink exploded'); })()) };
+          const wrapped = { ...h, netlink: (ns?: string) => (calls++ === 0 ? h.netlink(ns) : (() => { throw new Error('netlink exploded'); })()) };
+          // The host's file system must see the exploding netlink too, as the real one sees its host's.
+          return Object.assign(wrapped, { fs: createHostFs(wrapped) });
         },
         host: () => undefined,
       },

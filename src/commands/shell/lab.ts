@@ -13,7 +13,6 @@ import { dirname, resolve } from 'node:path';
 import type { Job } from '../types.js';
 import type { FrameEvent, TraceEvent, World } from '../../world/api.js';
 import { createWorld } from '../../world/world.js';
-import { createHostFs } from '../../world/hostfs.js';
 import { lookupCommand } from '../registry.js';
 import { parseScript } from './parse.js';
 import { drainJobs, runItem, type Chunk, type Lookup, type ShellEnv, type ShellState } from './run.js';
@@ -68,7 +67,7 @@ export function runLab(text: string, opts: LabOptions): LabResult {
   const root = host.netlink();
   // A booted machine has its loopback up; scripts rely on that (ping 127.0.0.1).
   if (root.ok) root.value.linkSet('lo', { up: true });
-  const fs = createHostFs(host);
+  const fs = host.fs;
   const cwd = opts.cwd ?? dirname(resolve(opts.file));
   // Relative paths live under the lab's folder; files the lab writes there shadow the real ones.
   fs.mkdir(cwd, { recursive: true });

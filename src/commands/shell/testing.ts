@@ -5,6 +5,8 @@
 import type { LinkInfo, Netlink } from '../../kernel/api.js';
 import { kerr, kok } from '../../kernel/errno.js';
 import type { FrameEvent, Host, NetnsEntry, TraceEvent, World } from '../../world/api.js';
+import type { HostFs } from '../../world/fs.js';
+import { createHostFs } from '../../world/hostfs.js';
 
 function fakeLink(ifindex: number, name: string, over: Partial<LinkInfo> = {}): LinkInfo {
   return {
@@ -75,7 +77,12 @@ export function fakeWorld(seed = 1): FakeWorld {
   const makeHost = (name: string): Host => {
     const namespaces = new Map<string, Netlink>();
     const root = fakeNetlink(undefined);
-    return {
+    let fs: HostFs | undefined;
+    const host: Host = {
+      get fs(): HostFs {
+        fs ??= createHostFs(host);
+        return fs;
+      },
       name,
       netlink: (ns) => (ns === undefined ? kok(root) : namespaces.has(ns) ? kok(namespaces.get(ns)!) : kerr('ENOENT')),
       sockets: () => kerr('EOPNOTSUPP'),
@@ -87,6 +94,7 @@ export function fakeWorld(seed = 1): FakeWorld {
       netnsDel: (ns) => (namespaces.delete(ns) ? kok(undefined) : kerr('ENOENT')),
       netnsList: (): NetnsEntry[] => [...namespaces.keys()].map((n) => ({ name: n })),
     };
+    return host;
   };
   const w: FakeWorld = {
     seed,

@@ -157,6 +157,7 @@ export function fakeContext(nss: Record<string, FakeNetlink>, netnsIds: Record<s
     },
     // Newest first, as readdir() of the tmpfs /run/netns and the real Host.netnsList() return them.
     netnsList: (): NetnsEntry[] => [...names].reverse().map((name) => (netnsIds[name] !== undefined ? { name, id: netnsIds[name] } : { name })),
+    fs: {} as Host['fs'],
   };
   const ctx: ExecContext = {
     world: {} as World,
