@@ -358,6 +358,9 @@ export interface Netlink {
    * only once something (an iptables table) asks for it, and until then tracks nothing.
    */
   conntrack?(): import('./netfilter/conntrack.js').Conntrack | undefined;
+
+  /** The namespace's IP sets (what `ipset` creates and `-m set` matches against). */
+  ipset?(): import('./ipset/store.js').IpsetStore;
 }
 
 /* ---------------------------------------------------------------------------------------------
