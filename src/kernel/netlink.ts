@@ -36,6 +36,7 @@ import { inet6Addrs, selfFdbEntries } from './addrconf.js';
 import { dfltFdbAdd, dfltFdbDel } from './dev_addr_lists.js';
 import { Ruleset } from './netfilter/ruleset.js';
 import { Xtables } from './netfilter/xtables.js';
+import { ipsetOf, setReferences, type IpsetStore } from './ipset/store.js';
 import type { Conntrack } from './netfilter/conntrack.js';
 import { sendReject } from './nf_reject.js';
 import { ipipDellink, ipipLinkInfo, ipipNewlink } from './ip_tunnel.js';
@@ -1043,7 +1044,15 @@ export class NetlinkImpl implements Netlink {
     const range = (net.sysctl.get('net.ipv4.ip_local_port_range') ?? '32768\t60999').split(/\s+/).map(Number) as [number, number];
     const xt = new Xtables(new Ruleset(), net.env, { sendReject: (n, skb, how) => sendReject(n, skb, how), portRange: range });
     net.netfilter = xt;
+    // -m set resolves names against the namespace's ipsets (the ipset store keeps this mirror).
+    this.ipset().mirrorInto(xt.ruleset.ipsets);
     return xt.ruleset;
+  }
+
+  /** The namespace's IP sets; rules holding a set (-m set) count as its references. */
+  ipset(): IpsetStore {
+    const net = this.net;
+    return ipsetOf(net, (name) => (net.netfilter instanceof Xtables ? setReferences(net.netfilter.ruleset, name) : 0));
   }
 
   /** The namespace's conntrack table, once xtables (and with it nf_conntrack) runs there. */
