@@ -12,6 +12,7 @@ import { Conntrack, type CtPacket, type CtRef } from './conntrack.js';
 import type { RejectWith } from './rule.js';
 import type { Ruleset } from './ruleset.js';
 import type { TableName } from './tables.js';
+import { ipsetIfAny } from '../ipset/store.js';
 import { traverse, type HookResult, type RuleHit, type TraverseEnv } from './traverse.js';
 
 export interface XtablesOptions {
@@ -75,6 +76,7 @@ export class Xtables implements Netfilter {
       rng: () => this.env.random(),
       addrType: (addr) => (net.addrOwner(addr) ? 'LOCAL' : addr === 0xffffffff ? 'BROADCAST' : addr >>> 28 === 0xe ? 'MULTICAST' : 'UNICAST'),
       onRule: trace,
+      ipsetTest: (name, pv, flags) => ipsetIfAny(net)?.testPacket(name, pv, flags) ?? false,
     };
     const run = (tables: TableName[], natAllowed = false): HookResult => traverse(this.ruleset, hook, p, { ...env, natAllowed }, tables);
     const stop = (r: HookResult): NfVerdict | undefined => {
