@@ -5,6 +5,7 @@
  */
 import type { AddrType, CtState, Match, RejectWith, Target } from '../../kernel/netfilter/rule.js';
 import { ADDR_TYPES, CT_STATE_ORDER } from '../../kernel/netfilter/rule.js';
+import { parseIpv4Aton } from '../../wire/addr.js';
 import { parseAddrList, parseDottedLoose, parseIcmpType, parseMarkMask, parsePortRange, parseUint, verr, vok, type ParamError, type V } from './values.js';
 
 /** What an extension may consult while parsing: the rule's -p so far. */
@@ -385,6 +386,85 @@ const set: Extension<Match> = {
   },
 };
 
+type RecentState = {
+  seen: Set<string>;
+  op?: 'set' | 'rcheck' | 'update' | 'remove';
+  inv: boolean;
+  seconds: number;
+  hitcount: number;
+  name?: string;
+  side: 'source' | 'dest';
+  mask?: number;
+};
+
+/** libxt_recent's option table order, which is also the order its final checks run in. */
+const RECENT_ORDER = ['set', 'rcheck', 'update', 'remove', 'seconds', 'reap', 'hitcount', 'rttl', 'name', 'rsource', 'rdest', 'mask'];
+const RECENT_OPS = ['set', 'rcheck', 'update', 'remove'];
+/** .excl of each option (F_ANY_OP for the operations; --rttl excludes --set and --remove). */
+const RECENT_EXCL: Record<string, string[]> = {
+  set: ['rcheck', 'update', 'remove'],
+  rcheck: ['set', 'update', 'remove'],
+  update: ['set', 'rcheck', 'remove'],
+  remove: ['set', 'rcheck', 'update'],
+  rttl: ['set', 'remove'],
+};
+
+const recent: Extension<Match> = {
+  name: 'recent',
+  options: { set: 0, rcheck: 0, update: 0, remove: 0, seconds: 1, reap: 0, hitcount: 1, rttl: 0, name: 1, rsource: 0, rdest: 0, mask: 1 },
+  init: (): RecentState => ({ seen: new Set(), inv: false, seconds: 0, hitcount: 0, side: 'source' }),
+  parse(st, opt, args, inv) {
+    const s = st as RecentState;
+    if (s.seen.has(opt)) return onlyOnce('recent', opt);
+    if (inv && !RECENT_OPS.includes(opt)) return { msg: `recent: option "--${opt}" cannot be inverted.\n`, exit: 2 };
+    s.seen.add(opt);
+    if (RECENT_OPS.includes(opt)) {
+      // The first operation given is the one kept; a second one is refused by the final check.
+      s.op ??= opt as RecentState['op'];
+      if (inv) s.inv = true;
+    } else if (opt === 'seconds' || opt === 'hitcount') {
+      const n = parseUint(args[0]!);
+      const min = opt === 'seconds' ? 1 : 0;
+      if (n === undefined || n < min) return { msg: `recent: bad value for option "--${opt}", or out of range (${min}-4294967295).\n`, exit: 2 };
+      s[opt] = n;
+    } else if (opt === 'name') {
+      // Copied into the 200-byte name field, NUL included.
+      s.name = args[0]!.slice(0, 199);
+    } else if (opt === 'rsource' || opt === 'rdest') {
+      s.side = opt === 'rsource' ? 'source' : 'dest';
+    } else if (opt === 'mask') {
+      // XTTYPE_HOST: getaddrinfo, so inet_aton's forms ("1.2.3" is 1.2.0.3).
+      const v = parseIpv4Aton(args[0]!);
+      if (v === undefined) return { msg: 'getaddrinfo: Name or service not known\n', exit: 2 };
+      s.mask = v;
+    }
+    return undefined;
+  },
+  final(st) {
+    const s = st as RecentState;
+    if (!s.op) return verr("recent: you must specify one of `--set', `--rcheck' `--update' or `--remove'");
+    for (const opt of RECENT_ORDER) {
+      if (!s.seen.has(opt)) continue;
+      const clash = RECENT_ORDER.find((o) => s.seen.has(o) && RECENT_EXCL[opt]?.includes(o));
+      if (clash) return { ok: false, error: { msg: `recent: option "--${opt}" cannot be used together with "--${clash}".\n`, exit: 2 } };
+      if (opt === 'reap' && !s.seen.has('seconds')) return { ok: false, error: { msg: 'recent: option "--reap" also requires "--seconds".\n', exit: 2 } };
+    }
+    return vok({
+      name: 'recent',
+      op: s.op,
+      inv: s.inv,
+      seconds: s.seconds,
+      hitcount: s.hitcount,
+      reap: s.seen.has('reap'),
+      rttl: s.seen.has('rttl'),
+      list: s.name ?? 'DEFAULT',
+      mask: s.mask ?? 0xffffffff,
+      maskGiven: s.mask !== undefined,
+      side: s.side,
+    });
+  },
+};
+
 export const MATCHES: Record<string, Extension<Match>> = {
   tcp: portsModule('tcp'),
   udp: portsModule('udp'),
@@ -399,6 +479,7 @@ export const MATCHES: Record<string, Extension<Match>> = {
   statistic,
   physdev,
   set,
+  recent,
 };
 
 /* ---------------------------------- targets ---------------------------------- */

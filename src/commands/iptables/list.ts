@@ -144,6 +144,15 @@ export function matchPrint(m: Match, numeric: boolean, proto = 0): string {
       return ` statistic mode nth${m.inv ? ' !' : ''} every ${m.every}` + (m.packet ? ` packet ${m.packet}` : '');
     case 'physdev':
       return ' PHYSDEV match ' + matchSave(m);
+    case 'recent': {
+      // recent_print(): "! recent: CHECK seconds: N reap hit_count: N TTL-Match name: X side: source mask: M".
+      let s = (m.inv ? ' !' : '') + ' recent: ' + { set: 'SET', rcheck: 'CHECK', update: 'UPDATE', remove: 'REMOVE' }[m.op];
+      if (m.seconds) s += ` seconds: ${m.seconds | 0}`;
+      if (m.reap) s += ' reap';
+      if (m.hitcount) s += ` hit_count: ${m.hitcount | 0}`;
+      if (m.rttl) s += ' TTL-Match';
+      return s + ` name: ${m.list} side: ${m.side} mask: ${formatIpv4(m.mask)}`;
+    }
     case 'set':
       return (m.inv ? ' !' : '') + ' match-set ' + m.setName + ' ' + m.flags.join(',');
   }

@@ -2,6 +2,7 @@
  * Does a rule match a packet: ip_packet_match() for the IP header part and each xt match module's
  * match function, over a small read-only view of the packet that the packet path fills in.
  */
+import type { RecentTables } from './recent.js';
 import type { AddrType, CtState, IpSpec, Match, Rule } from './rule.js';
 
 /** The conntrack facts a rule can test (xt_conntrack / xt_state / CONNMARK). */
@@ -31,6 +32,8 @@ export interface PacketView {
   tcpFlags?: number;
   /** Whole IP datagram length, for byte counters. */
   len: number;
+  /** IP TTL as xt_recent reads it: before the forwarding decrement. */
+  ttl?: number;
   /** Input / output device names; undefined where the hook has none (OUTPUT has no iif). */
   iif?: string;
   oif?: string;
@@ -56,6 +59,8 @@ export interface MatchEnv {
   addrType?(addr: number, dev?: string): AddrType;
   /** ipset membership for -m set; absent = sets are empty. */
   ipsetTest?(name: string, pkt: PacketView, flags: ('src' | 'dst')[]): boolean;
+  /** The namespace's xt_recent lists; absent = every list is empty and --set records nothing. */
+  recent?: RecentTables;
 }
 
 /** ifname_compare with xt's iface mask: a trailing '+' makes the rest a prefix. */
@@ -176,6 +181,9 @@ export function matchOne(m: Match, p: PacketView, env: MatchEnv): boolean {
       if (m.physdevOut && ifaceMatches(m.physdevOut.dev, br.physOut) === m.physdevOut.inv) return false;
       return true;
     }
+    case 'recent':
+      if (!env.recent) return m.op === 'set' ? !m.inv : m.inv;
+      return env.recent.match(m, p.src, p.dst, p.ttl ?? 0, env.dryRun);
     case 'set':
       return (env.ipsetTest?.(m.setName, p, m.flags) ?? false) !== m.inv;
   }

@@ -167,7 +167,31 @@ export interface SetMatch {
   inv: boolean;
 }
 
+/** xt_recent (revision 1): one operation on the named per-netns address list, see recent.ts. */
+export interface RecentMatch {
+  name: 'recent';
+  op: 'set' | 'rcheck' | 'update' | 'remove';
+  /** The whole match inverted ("! --set"). */
+  inv: boolean;
+  /** 0 = not given. */
+  seconds: number;
+  hitcount: number;
+  reap: boolean;
+  rttl: boolean;
+  /** The list's name ("DEFAULT" when --name is absent). */
+  list: string;
+  /** --mask, applied to the address before lookup. */
+  mask: number;
+  /**
+   * --mask was given: libxt_recent then stores a 4-byte address over the default all-ones 16-byte
+   * union, so the rule's bytes differ from the same rule without --mask and -D/-C do not match it.
+   */
+  maskGiven: boolean;
+  side: 'source' | 'dest';
+}
+
 export type Match =
+  | RecentMatch
   | PortsMatch
   | IcmpMatch
   | CommentMatch

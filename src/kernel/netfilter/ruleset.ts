@@ -58,6 +58,16 @@ function allowedAt(table: TableName, hook: Hook | undefined, tables: TableName[]
   return tables.includes(table) && (hook === undefined || hooks === undefined || hooks.includes(hook));
 }
 
+/** Parts of a rule's bytes its canonical text does not show, which -D/-C compare too (xt_recent's mask union). */
+function sameHiddenBytes(a: Rule, b: Rule): boolean {
+  for (let i = 0; i < a.matches.length; i++) {
+    const x = a.matches[i]!;
+    const y = b.matches[i];
+    if (x.name === 'recent' && y?.name === 'recent' && x.maskGiven !== y.maskGiven) return false;
+  }
+  return true;
+}
+
 /**
  * Rule validation the kernel does in xt_check_match()/xt_check_target(): protocol requirements of
  * matches, table and hook restrictions of targets. EINVAL, which iptables reports as
@@ -69,6 +79,10 @@ function checkTarget(table: TableName, hook: Hook | undefined, rule: Rule): KRes
   for (const m of rule.matches) {
     const proto = m.name === 'tcp' ? 6 : m.name === 'udp' ? 17 : m.name === 'sctp' ? 132 : m.name === 'icmp' ? 1 : 0;
     if (proto !== 0 && (rule.ip.proto !== proto || rule.ip.invProto)) return kerr('EINVAL', 'Invalid argument');
+    // recent_mt_check(): --set/--remove take no --seconds/--hitcount/--reap/--rttl; a list needs a name.
+    if (m.name === 'recent' && (m.list === '' || ((m.op === 'set' || m.op === 'remove') && (m.seconds || m.hitcount || m.reap || m.rttl)))) {
+      return kerr('EINVAL', 'Invalid argument');
+    }
     if (m.name === 'addrtype' && hook !== undefined) {
       // addrtype_mt_checkentry: no input interface on the way out, no output interface on the way in.
       if (m.limitIfaceIn && (hook === 'OUTPUT' || hook === 'POSTROUTING')) return kerr('EINVAL', 'Invalid argument');
@@ -284,7 +298,7 @@ export class NfTable {
     const c = this.getChain(chainName);
     if (!c.ok) return c;
     const want = ruleSpec(rule);
-    const i = c.value.rules.findIndex((r) => ruleSpec(r) === want);
+    const i = c.value.rules.findIndex((r) => ruleSpec(r) === want && sameHiddenBytes(r, rule));
     return i < 0 ? kerr('ENOENT', ERR_BAD_RULE) : kok(i);
   }
 

@@ -136,6 +136,15 @@ export function matchSave(m: Match): string {
       if (m.physdevOut) out.push((m.physdevOut.inv ? '! ' : '') + '--physdev-out ' + m.physdevOut.dev);
       if (m.isBridged) out.push((m.isBridged.inv ? '! ' : '') + '--physdev-is-bridged');
       break;
+    case 'recent':
+      // recent_save(): the operation (after "!"), modifiers, then name, mask and side, always.
+      out.push((m.inv ? '! ' : '') + '--' + m.op);
+      if (m.seconds) out.push('--seconds ' + (m.seconds | 0));
+      if (m.reap) out.push('--reap');
+      if (m.hitcount) out.push('--hitcount ' + (m.hitcount | 0));
+      if (m.rttl) out.push('--rttl');
+      out.push('--name ' + m.list, '--mask ' + formatIpv4(m.mask), m.side === 'source' ? '--rsource' : '--rdest');
+      break;
     case 'set':
       out.push((m.inv ? '! ' : '') + '--match-set ' + m.setName + ' ' + m.flags.join(','));
       break;

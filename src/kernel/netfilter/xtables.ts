@@ -9,6 +9,7 @@ import type { Scope } from '../devinet.js';
 import type { NfHook, NfVerdict, Netfilter } from '../netfilter.js';
 import type { SkBuff } from '../skb.js';
 import { Conntrack, type CtPacket, type CtRef } from './conntrack.js';
+import { RecentTables } from './recent.js';
 import type { RejectWith } from './rule.js';
 import type { Ruleset } from './ruleset.js';
 import type { TableName } from './tables.js';
@@ -38,6 +39,8 @@ const RT_SCOPE_UNIVERSE = 0 as Scope;
 
 export class Xtables implements Netfilter {
   readonly conntrack: Conntrack;
+  /** xt_recent's per-namespace address lists. */
+  readonly recent: RecentTables;
   /** The skb's conntrack entry between hooks (skb->_nfct). */
   private readonly refs = new WeakMap<SkBuff, CtRef>();
   /** Answers nf_ct_attach tied to a connection before they reached conntrack. */
@@ -48,6 +51,7 @@ export class Xtables implements Netfilter {
     private readonly env: { now(): number; random(): number },
     private readonly opts: XtablesOptions = {},
   ) {
+    this.recent = new RecentTables(() => env.now());
     this.conntrack = new Conntrack({ now: () => env.now(), rng: () => env.random(), ...(opts.portRange ? { portRange: opts.portRange } : {}) });
   }
 
@@ -71,11 +75,14 @@ export class Xtables implements Netfilter {
     const iph = skb.ip;
     if (!iph) return ACCEPT;
     const p = packetView(skb, indev, outdev);
+    // xt_recent compares the TTL a forwarded packet arrived with (ttl++ when out is set and no socket owns it).
+    if (hook === 'FORWARD' || (hook === 'POSTROUTING' && indev)) p.ttl = iph.ttl + 1;
     const trace = (h: RuleHit): void => net.trace('netfilter', h.num === 0 ? 'policy' : 'rule', `${h.table} ${h.text}`, indev ?? outdev, skb);
     const env: TraverseEnv = {
       rng: () => this.env.random(),
       addrType: (addr) => (net.addrOwner(addr) ? 'LOCAL' : addr === 0xffffffff ? 'BROADCAST' : addr >>> 28 === 0xe ? 'MULTICAST' : 'UNICAST'),
       onRule: trace,
+      recent: this.recent,
       ipsetTest: (name, pv, flags) => ipsetIfAny(net)?.testPacket(name, pv, flags) ?? false,
     };
     const run = (tables: TableName[], natAllowed = false): HookResult => traverse(this.ruleset, hook, p, { ...env, natAllowed }, tables);
@@ -132,7 +139,7 @@ export class Xtables implements Netfilter {
 export function packetView(skb: SkBuff, indev: NetDevice | undefined, outdev: NetDevice | undefined): CtPacket {
   const iph = skb.ip!;
   const l4 = skb.tcp ?? skb.udp;
-  const p: CtPacket = { src: iph.src, dst: iph.dst, proto: iph.protocol, len: iph.totalLen, mark: skb.mark };
+  const p: CtPacket = { src: iph.src, dst: iph.dst, proto: iph.protocol, len: iph.totalLen, ttl: iph.ttl, mark: skb.mark };
   if (l4) {
     p.sport = l4.sport;
     p.dport = l4.dport;
