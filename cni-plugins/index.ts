@@ -1,0 +1,10 @@
+/**
+ * podnet's CNI plugins, each a separate program under cni-plugins/<type>/ built on src/cni/skel.ts.
+ * Importing this module registers them all, so a host's /opt/cni/bin can be populated with them.
+ */
+import { registerCniPlugin } from '../src/cni/registry.js';
+
+/** One line per plugin: its type name and its main. */
+const PLUGINS: [string, Parameters<typeof registerCniPlugin>[1]][] = [];
+
+for (const [type, main] of PLUGINS) registerCniPlugin(type, main);
