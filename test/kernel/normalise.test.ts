@@ -98,3 +98,20 @@ describe('maskConntrack', () => {
     expect(normalise('icmp     1 29 id=5\n', new MacTable(), 'ip netns exec r conntrack -L')).toBe('icmp     1 <timeout> id=<id1>\n');
   });
 });
+
+describe('ip neigh show order', () => {
+  test('entries are sorted with MACs blanked, then MACs numbered in that order', () => {
+    const linux = '169.254.1.1 dev eth0 lladdr 12:34:56:78:9a:bc REACHABLE\n192.0.2.22 dev eth0 lladdr 12:34:56:78:9a:bc STALE\n';
+    const podnet = '192.0.2.22 dev eth0 lladdr 02:aa:bb:cc:dd:ee STALE\n169.254.1.1 dev eth0 lladdr 02:aa:bb:cc:dd:ee REACHABLE\n';
+    const cmd = 'ip -n db neigh show';
+    expect(normalise(linux, new MacTable(), cmd)).toBe(normalise(podnet, new MacTable(), cmd));
+    expect(normalise(podnet, new MacTable(), 'ip netns exec db ip neigh')).toBe(
+      '169.254.1.1 dev eth0 lladdr <mac1> REACHABLE\n192.0.2.22 dev eth0 lladdr <mac1> STALE\n',
+    );
+  });
+  test('other commands keep their order', () => {
+    const text = 'b\na\n';
+    expect(normalise(text, new MacTable(), 'ip route show')).toBe(text);
+    expect(normalise(text, new MacTable(), 'ip neigh add 10.0.0.1 lladdr 02:00:00:00:00:01 dev eth0')).toBe(text);
+  });
+});

@@ -94,9 +94,33 @@ export function maskConntrack(text: string, t: MacTable): string {
   return [...masked, last].join('\n');
 }
 
+/** `ip neigh` (any abbreviation iproute2 accepts: n, ne, nei, neighbor, neighbour), listing only. */
+function isNeighList(w: string[]): boolean {
+  let i = 1;
+  while (i < w.length && w[i]!.startsWith('-')) i += w[i] === '-n' || w[i] === '-netns' || w[i] === '-f' || w[i] === '-family' ? 2 : 1;
+  const obj = w[i];
+  if (obj === undefined || !('neighbour'.startsWith(obj) || 'neighbor'.startsWith(obj))) return false;
+  const verb = w[i + 1];
+  return verb === undefined || ['show', 'list', 'lst', 'ls', 'sh', 'l', 's'].includes(verb);
+}
+
+/**
+ * `ip neigh show` walks the neighbour hash table, whose hash is seeded at random per table
+ * (neigh_hash_alloc's hash_rnd), so on Linux the order of entries changes from run to run: lines
+ * are sorted on their text with MACs blanked, before MACs are numbered.
+ */
+export function sortNeighDump(text: string): string {
+  const lines = text.split('\n');
+  const last = lines.pop() ?? '';
+  const key = (l: string) => l.replace(MAC, '*');
+  return [...lines.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0)), last].join('\n');
+}
+
 /** `command` selects the masks that only make sense for one tool's output. */
 export function normalise(text: string, macs: MacTable, command = ''): string {
   let s = maskExpiry(maskSaveDates(maskPingTimes(text)));
-  if (innerProgram(command)[0] === 'conntrack') s = maskConntrack(s, macs);
+  const w = innerProgram(command);
+  if (w[0] === 'conntrack') s = maskConntrack(s, macs);
+  if (w[0] === 'ip' && isNeighList(w)) s = sortNeighDump(s);
   return macs.mask(s);
 }
