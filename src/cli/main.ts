@@ -5,6 +5,9 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { labCommand } from './lab.js';
+import { registerExec } from './exec.js';
+import { registerShims } from './shims.js';
+import { registerWorld } from './world.js';
 
 /** podnet's version from its package.json: two folders up from src/cli, three from dist/src/cli. */
 function version(): string {
@@ -40,6 +43,9 @@ export function main(argv: string[]): number {
     .action((file: string, opts: { json?: boolean; trace?: boolean; pcap?: string; seed: string }) => {
       status = labCommand(file, opts);
     });
+  registerWorld(program, (s) => (status = s));
+  registerExec(program, (s) => (status = s));
+  registerShims(program, (s) => (status = s));
   try {
     program.parse(argv, { from: 'user' });
   } catch (e) {
