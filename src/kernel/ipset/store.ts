@@ -51,10 +51,11 @@ export class IpsetStore {
     return this.env.references?.(name) ?? 0;
   }
 
-  create(name: string, type: SetTypeName, opts: SetOptions, exist: boolean): SetError | undefined {
+  /** `initval` as `ipset save` wrote it, or a draw from the seed (the kernel's get_random_u32). */
+  create(name: string, type: SetTypeName, opts: SetOptions, exist: boolean, initval?: number): SetError | undefined {
     const old = this.sets.get(name);
     if (old) return exist && old.sameAs(type, opts) ? undefined : 'EXIST_SETNAME';
-    this.sets.set(name, new IpSet(name, SET_TYPES[type], opts, this.env.u32() >>> 0, () => this.env.now()));
+    this.sets.set(name, new IpSet(name, SET_TYPES[type], opts, (initval ?? this.env.u32()) >>> 0, () => this.env.now()));
     this.sync();
     return undefined;
   }
