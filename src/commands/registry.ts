@@ -10,6 +10,7 @@ import { ping } from './ping.js';
 import { nc } from './nc.js';
 import { iptables, iptablesRestore, iptablesSave } from './iptables/index.js';
 import { conntrack } from './conntrack/index.js';
+import { ipset } from './ipset/index.js';
 import { modprobe } from './modprobe.js';
 import { cat } from './text/cat.js';
 import { cut } from './text/cut.js';
@@ -33,6 +34,7 @@ const programs: Record<string, Command> = {
   'iptables-save': iptablesSave,
   'iptables-restore': iptablesRestore,
   conntrack,
+  ipset,
   modprobe,
   cat,
   cut,
