@@ -16,6 +16,7 @@ const PROG = 'iptables';
 
 /** How a parameter problem reads on stderr: "iptables v1.8.9 (nf_tables): MSG" + the -h hint. */
 export function paramErrorText(e: ParamError, prog = PROG): string {
+  if (e.warnings) return e.warnings + paramErrorText({ ...e, warnings: '' }, prog);
   if (e.exit === 3) return `${prog} ${VERSION}: ${e.msg}\n`;
   const head = e.bare ? e.msg : `${prog} ${VERSION}: ${e.msg}`;
   return `${head}\n${TRY}\n`;
@@ -118,6 +119,11 @@ export function runIptables(args: string[], rs: Ruleset): ExecResult {
   const parsed = parseIptables(args, { chainExists: (t, c) => rs.table(t).chain(c) !== undefined, setExists: (n) => rs.ipsets.has(n) });
   if (!parsed.ok) return result(parsed.error.exit, '', paramErrorText(parsed.error));
   const p = parsed.value;
+  const r = runParsed(p, rs);
+  return p.warnings ? { ...r, stderr: p.warnings + r.stderr } : r;
+}
+
+function runParsed(p: ParsedCommand, rs: Ruleset): ExecResult {
   switch (p.command) {
     case 'V':
       return result(0, `${PROG} ${VERSION}\n`);

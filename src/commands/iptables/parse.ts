@@ -27,6 +27,8 @@ export interface ParsedCommand {
   numeric: boolean;
   exact: boolean;
   lineNumbers: boolean;
+  /** What iptables printed on stderr while parsing (the -W deprecation notice). */
+  warnings?: string;
 }
 
 /** Lets the parser ask what the kernel knows: does this chain exist (for "-j CHAIN"). */
@@ -123,6 +125,10 @@ class Parser {
   exact = false;
   lineNumbers = false;
   invert = false;
+  /** -w given, -W given, and what -W printed. */
+  wait = false;
+  waitInterval = false;
+  warnings = '';
   ip: IpSpec = emptyIpSpec();
   srcs: { addr: number; mask: number }[] | undefined;
   dsts: { addr: number; mask: number }[] | undefined;
@@ -330,10 +336,19 @@ class Parser {
         this.lineNumbers = true;
         return undefined;
       case 'w':
-      case 'W':
         // Waiting for the xtables lock is meaningless here; swallow an optional numeric argument.
+        this.wait = true;
         if (inlineArg === undefined && this.argv[this.i] !== undefined && /^[0-9]/.test(this.argv[this.i]!)) this.i++;
         return undefined;
+      case 'W': {
+        // iptables-nft ignores -W, saying so on stderr each time, but still wants its value.
+        const v = inlineArg ?? (this.argv[this.i] !== undefined && !this.argv[this.i]!.startsWith('-') ? this.argv[this.i++] : undefined);
+        if (v === undefined) return { msg: 'wait interval value required', exit: 2 };
+        if (!/^[0-9]+(\.[0-9]*)?$/.test(v)) return { msg: 'wait interval not numeric', exit: 2 };
+        this.warnings += 'Ignoring deprecated --wait-interval option.\n';
+        this.waitInterval = true;
+        return undefined;
+      }
       case 'f':
         return { msg: 'podnet: -f (fragments) is not supported', exit: 2 };
       case 'M':
@@ -431,9 +446,17 @@ class Parser {
     return undefined;
   }
 
+  /** Warnings printed while parsing come first on stderr, whatever happens next. */
   build(): V<ParsedCommand> {
+    const r = this.buildCommand();
+    if (!this.warnings) return r;
+    return r.ok ? vok({ ...r.value, warnings: this.warnings }) : { ok: false, error: { ...r.error, warnings: this.warnings } };
+  }
+
+  buildCommand(): V<ParsedCommand> {
     const scanErr = this.scan();
     if (scanErr) return { ok: false, error: scanErr };
+    if (this.waitInterval && !this.wait) return verr('--wait-interval only makes sense with --wait\n');
     const command = this.command;
     const table = this.table;
     const chain = this.chain;

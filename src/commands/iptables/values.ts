@@ -11,6 +11,8 @@ export interface ParamError {
   exit: number;
   /** "Bad argument `x'" is printed without the program/version prefix. */
   bare?: boolean;
+  /** stderr lines the parser printed before failing (iptables' -W notice). */
+  warnings?: string;
 }
 
 export type V<T> = { ok: true; value: T } | { ok: false; error: ParamError };
