@@ -35,7 +35,16 @@ export const TIMED_OUT = 124;
  * and with the last process and mount gone, every namespace the lab made is freed.
  */
 const UNSHARE = ['--net', '--mount', '--pid', '--fork', '--kill-child', '--mount-proc', '--propagation', 'private'];
-const PRELUDE = 'mkdir -p /run/netns && mount -t tmpfs none /run/netns && mount -t sysfs none /sys && ip link set lo up';
+/**
+ * Where the reference CNI plugins are installed (Debian's containernetworking-plugins). When they
+ * are, the host gets them as /opt/cni/bin (a read-only view of the package's folder) and empty,
+ * private /var/lib/cni and /etc/cni, as podnet's lab host has its own plugins there and a fresh store.
+ */
+export const REAL_CNI_DIR = '/usr/lib/cni';
+const CNI_PRELUDE =
+  `if [ -d ${REAL_CNI_DIR} ]; then mkdir -p /opt/cni/bin /var/lib/cni /etc/cni && ` +
+  `mount --bind -o ro ${REAL_CNI_DIR} /opt/cni/bin && mount -t tmpfs none /var/lib/cni && mount -t tmpfs none /etc/cni; fi`;
+const PRELUDE = `mkdir -p /run/netns && mount -t tmpfs none /run/netns && mount -t sysfs none /sys && ip link set lo up && ${CNI_PRELUDE}`;
 
 /**
  * The kernel's compiled-in IPv4 per-device defaults (conf/all, conf/default), read from a fresh netns
