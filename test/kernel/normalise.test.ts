@@ -25,6 +25,18 @@ describe('MacTable', () => {
   });
 });
 
+describe('CNI host veth names', () => {
+  test('each random veth name gets one token for the whole run, numbered by first appearance', () => {
+    const t = new MacTable();
+    expect(t.mask('"name": "vethb46e67d7"\n"name": "veth0a1b2c3d"')).toBe('"name": "<veth1>"\n"name": "<veth2>"');
+    expect(t.mask('5: veth0a1b2c3d@if2: <UP> 6: vethb46e67d7@if2:')).toBe('5: <veth2>@if2: <UP> 6: <veth1>@if2:');
+  });
+  test('names a lab chose stay literal', () => {
+    const t = new MacTable();
+    expect(t.mask('veth-red veth0 vethdeadbeef01 veth-b46e67d7')).toBe('veth-red veth0 vethdeadbeef01 veth-b46e67d7');
+  });
+});
+
 describe('maskPingTimes', () => {
   test('per-packet time, summary time and the rtt line', () => {
     const real = [

@@ -7,6 +7,11 @@ import { innerProgram } from './classify.js';
 
 const MAC = /(?<![0-9a-fA-F:])[0-9a-fA-F]{2}(?::[0-9a-fA-F]{2}){5}(?![0-9a-fA-F:])/g;
 /**
+ * ip.RandomVethName in the CNI plugins: "veth" and 4 random bytes in hex (pkg/ip/link_linux.go).
+ * The same name keeps its token for the whole run, so a later `ip link` names the same port.
+ */
+const CNI_VETH = /\bveth[0-9a-f]{8}\b/g;
+/**
  * Kept literal, because they mean something and are the same on every run: unset, broadcast, and
  * group addresses (the I/G bit of the first octet), e.g. 01:00:5e:00:00:01 for IPv4 all-hosts.
  * IPv6 solicited-node groups (33:33:ff:...) are the exception: they embed bits of a random MAC.
@@ -42,8 +47,11 @@ export class MacTable {
   readonly ports = new Tokens('port');
   readonly ids = new Tokens('id');
 
+  /** Host-side veth names the CNI bridge and ptp plugins draw at random ("veth" + 8 hex digits). */
+  private readonly veths = new Tokens('veth');
+
   mask(text: string): string {
-    return text.replace(MAC, (m) => {
+    return text.replace(CNI_VETH, (m) => this.veths.token(m)).replace(MAC, (m) => {
       const key = m.toLowerCase();
       return isFixed(key) ? key : this.macs.token(key);
     });
