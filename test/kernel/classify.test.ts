@@ -3,6 +3,9 @@ import { classify, innerProgram } from './classify.js';
 
 test.each([
   ['ip route', 'output'],
+  ['CNI_COMMAND=ADD CNI_IFNAME=eth0 /opt/cni/bin/bridge < conf.json', 'output'],
+  ['/opt/cni/bin/portmap', 'output'],
+  ['/usr/local/bin/bridge-helper', 'exit'],
   ['ip netns exec red ip -4 neigh', 'output'],
   ['ip -n red route get 10.0.0.1', 'output'],
   ['ip netns exec red ping -c 1 -W 1 10.0.0.2', 'output'],

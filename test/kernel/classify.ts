@@ -34,6 +34,8 @@ export function classify(command: string): Compare {
   const w = innerProgram(command);
   const prog = w[0];
   if (prog === 'conntrack') return w.some((a) => a === '-L' || a === '--dump' || a === '-C' || a === '--count') ? 'output' : 'exit';
+  // A CNI plugin's result or error JSON is its whole output (differential CNI scenarios run them by path).
+  if (prog !== undefined && prog.startsWith('/opt/cni/bin/')) return 'output';
   if (prog === undefined || !OUTPUT_PROGRAMS.has(prog)) return 'exit';
   if (prog === 'ip' || prog === 'bridge') {
     // Statistics count every frame Linux sends on its own (IPv6 RS/MLD): not comparable.
