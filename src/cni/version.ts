@@ -23,6 +23,10 @@ export function compareVersions(a: string, b: string): number {
 
 /** The result as printed for a configuration of version `to`: field order as the Go structs declare it. */
 export function convertResult(result: CniResult, to: string): Record<string, unknown> {
+  // convert.Convert's shortcut: a result already of the requested version is printed as it is
+  // (loopback builds its result with the configuration's version, so a 0.3.1 configuration gets the
+  // 1.x shape back, without "version" fields; checked against /usr/lib/cni/loopback v1.1.1).
+  if (result.cniVersion === to) return omitEmpty(result as unknown as Record<string, unknown>);
   if (compareVersions(to, '1.0.0') >= 0) {
     return { cniVersion: to, ...withoutVersion(result) };
   }
@@ -62,4 +66,18 @@ function withoutVersion(r: CniResult): Omit<CniResult, 'cniVersion'> {
   if (rest.routes?.length) out['routes'] = rest.routes;
   out['dns'] = rest.dns;
   return out as Omit<CniResult, 'cniVersion'>;
+}
+
+/** The result structs' field order (types/100, types/040 and types/020 alike). */
+const RESULT_FIELD_ORDER = ['cniVersion', 'interfaces', 'ips', 'routes', 'ip4', 'ip6', 'dns'];
+
+/** Go's marshalling of a result struct: fields in declaration order, absent and empty lists omitted. */
+function omitEmpty(r: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const keys = [...RESULT_FIELD_ORDER.filter((k) => k in r), ...Object.keys(r).filter((k) => !RESULT_FIELD_ORDER.includes(k))];
+  for (const k of keys) {
+    const v = r[k];
+    if (v !== undefined && !(Array.isArray(v) && v.length === 0)) out[k] = v;
+  }
+  return out;
 }
