@@ -37,6 +37,15 @@ describe('CNI host veth names', () => {
   });
 });
 
+describe('maskBridgeDetails', () => {
+  test('bridge ids become padded MACs (then numbered); the gc timer is blanked', () => {
+    const real = 'bridge_id 8000.86:18:95:d:c5:b9 designated_root 8000.86:18:95:d:c5:b9 root_port 0 hello_timer    0.00 gc_timer  298.99 group_fwd_mask 0';
+    expect(normalise(real, new MacTable(), 'ip -d link show cni0')).toBe(
+      'bridge_id 8000.<mac1> designated_root 8000.<mac1> root_port 0 hello_timer    0.00 gc_timer <t> group_fwd_mask 0',
+    );
+  });
+});
+
 describe('maskPingTimes', () => {
   test('per-packet time, summary time and the rtt line', () => {
     const real = [

@@ -124,9 +124,22 @@ export function sortNeighDump(text: string): string {
   return [...lines.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0)), last].join('\n');
 }
 
+/**
+ * `ip -d link` on a bridge: iproute2 prints bridge_id and designated_root as PRIO.MAC with each MAC
+ * octet unpadded ("8000.86:18:95:d:c5:b9"), so they are padded here and then numbered like any MAC;
+ * gc_timer counts down the bridge's periodic FDB sweep in wall-clock time.
+ */
+export function maskBridgeDetails(text: string): string {
+  return text
+    .replace(/\b(bridge_id|designated_root) ([0-9a-f]{4})\.([0-9a-f]{1,2}(?::[0-9a-f]{1,2}){5})\b/g, (_m, k: string, prio: string, mac: string) =>
+      `${k} ${prio}.${mac.split(':').map((o) => o.padStart(2, '0')).join(':')}`,
+    )
+    .replace(/\bgc_timer +\d+\.\d+/g, 'gc_timer <t>');
+}
+
 /** `command` selects the masks that only make sense for one tool's output. */
 export function normalise(text: string, macs: MacTable, command = ''): string {
-  let s = maskExpiry(maskSaveDates(maskPingTimes(text)));
+  let s = maskBridgeDetails(maskExpiry(maskSaveDates(maskPingTimes(text))));
   const w = innerProgram(command);
   if (w[0] === 'conntrack') s = maskConntrack(s, macs);
   if (w[0] === 'ip' && isNeighList(w)) s = sortNeighDump(s);
