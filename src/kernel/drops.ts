@@ -31,6 +31,7 @@ export const DROP = {
   TCP_NO_LISTENER: 'drop:tcp-no-socket',
   ARP_IGNORED: 'drop:arp-ignored',
   MTU_EXCEEDED: 'drop:mtu-exceeded',
+  BR_NF_FRAG_FAILS: 'drop:bridge-nf-frag-df',
   REASM_TIMEOUT: 'drop:frag-reasm-timeout',
   NO_PEER: 'drop:veth-no-peer',
 } as const;
