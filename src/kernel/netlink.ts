@@ -992,9 +992,10 @@ export class NetlinkImpl implements Netlink {
     const now = net.env.now();
     const devs = [...net.byIndex.values()].sort((a, b) => a.ifindex - b.ifindex);
     const master = (br: NetDevice, port: NetDevice | undefined): FdbInfo[] => {
-      const es = fdbEntries(br).filter((e) => (port ? e.port?.dev === port : e.port === undefined));
-      // Learned entries come before the local ones in the hash walk of a fresh bridge.
-      es.sort((a, b) => Number(a.isStatic) - Number(b.isStatic));
+      // br_fdb_dump walks br->fdb_list, to which fdb_create adds at the head: newest entry first
+      // (an update keeps an entry's place; only delete and re-create moves it). So entries learned
+      // after a port joined come before its local one.
+      const es = fdbEntries(br).filter((e) => (port ? e.port?.dev === port : e.port === undefined)).reverse();
       return es.map((e) => ({
         mac: e.mac,
         dev: port ? port.name : br.name,
