@@ -3,8 +3,11 @@
  * Importing this module registers them all, so a host's /opt/cni/bin can be populated with them.
  */
 import { registerCniPlugin } from '../src/cni/registry.js';
+import { loopbackMain } from './loopback/main.js';
 
 /** One line per plugin: its type name and its main. */
-const PLUGINS: [string, Parameters<typeof registerCniPlugin>[1]][] = [];
+const PLUGINS: [string, Parameters<typeof registerCniPlugin>[1]][] = [
+  ['loopback', loopbackMain],
+];
 
 for (const [type, main] of PLUGINS) registerCniPlugin(type, main);
