@@ -24,6 +24,9 @@ import { mkdir, rm, tee, touch } from './text/files.js';
 import { echo, falseCmd, printf, sleep, trueCmd } from './shell/builtins.js';
 import { shellCommand } from './shell/sh.js';
 
+/** Layers above (the CNI plugins) make their installed files runnable by path through this hook. */
+export { registerProgramResolver, type ProgramResolver } from './shell/exec-file.js';
+
 const programs: Record<string, Command> = {
   ip,
   bridge,

@@ -9,6 +9,8 @@ import type { Command, ExecContext, ExecResult, Job } from '../types.js';
 import { result } from '../types.js';
 import { emulatedPath, readPath } from '../text/io.js';
 import type { AndOrList, ParseItem, Pipeline, Redirect, SimpleCommand, Word } from './parse.js';
+import { parseScript } from './parse.js';
+import { classifyFile } from './exec-file.js';
 import { runTest } from './test-builtin.js';
 
 export type Lookup = (name: string) => Command | undefined;
@@ -28,6 +30,8 @@ export interface ShellEnv {
   registerJob(job: Job): void;
   /** The words after "NAME: " when a program is missing; dash says "not found". */
   notFound?: string;
+  /** A script file's inherited stdin: the first command line that runs gets it, then it is used up. */
+  stdin?: { text: string };
 }
 
 export interface ShellState {
@@ -193,7 +197,11 @@ function runAndOr(list: AndOrList, state: ShellState, env: ShellEnv, where: (l: 
 }
 
 function runPipeline(p: Pipeline, state: ShellState, env: ShellEnv, where: (l: number) => string, background: boolean): { exitCode: number; out: Output } {
-  let stdin = '';
+  // A script's inherited stdin goes to the first program that can read it (not echo, printf, ...).
+  const first = p.commands[0]?.words[0]?.raw ?? '';
+  const reads = env.stdin !== undefined && first !== '' && !BASH_BUILTINS.has(first);
+  let stdin = reads ? env.stdin!.text : '';
+  if (reads) env.stdin!.text = '';
   const out = new Output();
   let exitCode = 0;
   p.commands.forEach((c, i) => {
@@ -305,7 +313,13 @@ function runSimple(
   if (builtin) r = builtin;
   else {
     const cmd = resolveCommand(name, env.lookup);
-    if (cmd === 'not-found') {
+    const file = cmd === 'not-found' && name.includes('/') ? classifyFile(name, env) : undefined;
+    if (file && file.kind !== 'error') {
+      const ctx = makeContext(env, { ...state.vars, ...Object.fromEntries(assigns) }, stdin, background, state, { 1: fds[1]!, 2: fds[2]! });
+      r = file.kind === 'program' ? safeRun(file.cmd, argv, ctx) : runScriptFile(file.text, file.shell, argv, ctx, env.lookup);
+    } else if (file) {
+      r = file.unsupported ? result(file.code, '', `podnet: unsupported: line ${c.line}: ${file.message}\n`) : result(file.code, '', `${at}${name}: ${file.message}\n`);
+    } else if (cmd === 'not-found') {
       r = name.includes('/') ? result(127, '', `${at}${name}: No such file or directory\n`) : result(127, '', `${at}${name}: ${env.notFound ?? 'command not found'}\n`);
     } else if (cmd === 'unmodelled') {
       r = result(127, '', `podnet: unsupported: line ${c.line}: ${name} is not modelled\n`);
@@ -420,9 +434,47 @@ export function execArgv(argv: string[], ctx: ExecContext, lookup: Lookup): Exec
   const name = argv[0];
   if (name === undefined) return result(255, '', 'exec of "" failed: No such file or directory\n');
   const cmd = resolveCommand(name, lookup);
+  if (cmd === 'not-found' && name.includes('/')) {
+    const file = classifyFile(name, ctx);
+    if (file?.kind === 'program') return safeRun(file.cmd, argv, ctx);
+    if (file?.kind === 'script') return runScriptFile(file.text, file.shell, argv, ctx, lookup);
+    if (file) return result(255, '', file.unsupported ? `podnet: unsupported: ${file.message}\n` : `exec of "${name}" failed: ${file.message}\n`);
+  }
   if (cmd === 'not-found') return result(255, '', `exec of "${name}" failed: No such file or directory\n`);
   if (cmd === 'unmodelled') return result(255, '', `podnet: unsupported: ${name} is not modelled\n`);
   return safeRun(cmd, argv, ctx);
+}
+
+/**
+ * A script file run by path (execve of a `#!/bin/sh` or `#!/bin/bash` file, or a text file bash
+ * runs itself): a fresh shell with the caller's environment and stdin; its messages name the
+ * script as bash ("PATH: line N: ") or dash ("PATH: N: ") would.
+ */
+export function runScriptFile(text: string, shell: 'bash' | 'sh', argv: string[], ctx: ExecContext, lookup: Lookup): ExecResult {
+  const path = argv[0] ?? '';
+  const state: ShellState = { vars: { ...ctx.env }, status: 0, errexit: false };
+  const env: ShellEnv = {
+    world: ctx.world,
+    host: ctx.host,
+    fs: ctx.fs,
+    cwd: ctx.cwd,
+    ...(ctx.netns !== undefined ? { netns: ctx.netns } : {}),
+    ...(shell === 'sh' ? { prefix: (line: number) => `${path}: ${line}: `, notFound: 'not found' } : { prefix: (line: number) => `${path}: line ${line}: ` }),
+    lookup,
+    registerJob: ctx.registerJob,
+    stdin: { text: ctx.stdin },
+  };
+  let stdout = '';
+  let stderr = '';
+  let code = 0;
+  for (const item of parseScript(text.replace(/\0/g, ''))) {
+    const r = runItem(item, state, env);
+    stdout += r.stdout;
+    stderr += r.stderr;
+    code = r.exitCode;
+    if (r.stop) break;
+  }
+  return result(code, stdout, stderr);
 }
 
 /** A command's bug must never surface as a stack trace; it becomes an internal-error message. */
