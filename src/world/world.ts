@@ -9,6 +9,7 @@ import { Engine } from './engine.js';
 import { createRng } from './rng.js';
 import { HostImpl, randomMac } from './host.js';
 import { hostModules } from '../kernel/modules.js';
+import { bootHost } from './boot.js';
 
 export interface WorldInternals {
   engine: Engine;
@@ -31,10 +32,12 @@ export function createWorld(opts: { seed: number; modules?: readonly string[] })
   const frameFan = (f: FrameEvent): void => {
     for (const cb of frameSubs) cb(f);
   };
+  let chance: KernelEnv['chance'];
   const refreshSinks = (): void => {
     for (const env of envs) {
       env.trace = traceSubs.size ? traceFan : undefined;
       env.frame = frameSubs.size ? frameFan : undefined;
+      env.chance = chance;
     }
   };
 
@@ -61,6 +64,7 @@ export function createWorld(opts: { seed: number; modules?: readonly string[] })
       refreshSinks();
       const h = new HostImpl(name, env);
       hosts.set(name, h);
+      bootHost(h);
       return h;
     },
     host: (name) => hosts.get(name),
@@ -94,6 +98,10 @@ export function createWorld(opts: { seed: number; modules?: readonly string[] })
       };
     },
     random: () => rng.next(),
+    setChance(oracle) {
+      chance = oracle;
+      refreshSinks();
+    },
     after: (ms: number, fn: () => void) => engine.after(ms, () => fn()),
     connect(a: WireEnd, b: WireEnd, o?: { mtu?: number }): KResult<void> {
       const ha = hosts.get(a.host);
