@@ -4,7 +4,9 @@
  * CNI_PATH lookup finds them exactly as FindInPath finds real binaries, and deleting one removes it.
  */
 import type { Command } from '../commands/types.js';
+import { registerProgramResolver } from '../commands/registry.js';
 import type { HostFs } from '../world/fs.js';
+import { onHostBoot } from '../world/boot.js';
 
 const plugins = new Map<string, Command>();
 
@@ -35,3 +37,8 @@ export function installCniPlugins(fs: HostFs, dir = '/opt/cni/bin'): void {
   fs.mkdir(dir, { recursive: true });
   for (const type of cniPluginTypes()) fs.write(`${dir}/${type}`, `${PLUGIN_MAGIC}${type}\n`);
 }
+
+// An installed plugin file runs its plugin when executed by path (`/opt/cni/bin/bridge < conf`),
+// and every host boots with the registered plugins in /opt/cni/bin.
+registerProgramResolver((_path, content) => pluginOfFile(content));
+onHostBoot((host) => installCniPlugins(host.fs));
