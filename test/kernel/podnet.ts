@@ -13,6 +13,8 @@ export interface PodnetRun {
 const RUNNER = '../../src/commands/shell/lab.js';
 /** Where the program table lives; the lab runner asks it which commands exist. */
 const REGISTRY = '../../src/commands/registry.js';
+/** podnet's CNI plugins, which a lab host has in /opt/cni/bin. */
+const PLUGINS = '../../cni-plugins/index.js';
 
 type RunLab = (text: string, opts: { file: string; cwd: string; seed: number; lookup?: unknown }) => unknown;
 
@@ -52,6 +54,8 @@ export async function runOnPodnet(text: string, opts: PodnetOptions): Promise<Po
     runLab = mod.runLab;
     const reg = (await import(/* @vite-ignore */ opts.registry ?? REGISTRY)) as { lookupCommand?: unknown };
     lookup = reg.lookupCommand;
+    // podnet's CNI plugins register themselves (and their /opt/cni/bin files on every host) on import.
+    if (!opts.registry) await import(/* @vite-ignore */ PLUGINS);
   } catch (e) {
     return { steps: [], error: `podnet lab runner not available: ${describe(e)}` };
   }
