@@ -4,10 +4,14 @@
  */
 import { registerCniPlugin } from '../src/cni/registry.js';
 import { loopbackMain } from './loopback/main.js';
+import { bridgePlugin } from './bridge/main.js';
+import { ptpPlugin } from './ptp/main.js';
 
 /** One line per plugin: its type name and its main. */
 const PLUGINS: [string, Parameters<typeof registerCniPlugin>[1]][] = [
   ['loopback', loopbackMain],
+  ['bridge', bridgePlugin],
+  ['ptp', ptpPlugin],
 ];
 
 for (const [type, main] of PLUGINS) registerCniPlugin(type, main);
