@@ -16,6 +16,12 @@ export interface KernelEnv {
   after(delayMs: number, fn: (arg: unknown) => void, arg?: unknown): TimerHandle;
   random(): number;
   u32(): number;
+  /**
+   * Set only while analysis enumerates every outcome ("all paths"): decides a random branch Linux
+   * would draw (`-m statistic --mode random`), given its probability, where it is and what the draw
+   * said. The draw is still taken, so everything else a run draws stays the same.
+   */
+  chance?: ((probability: number, where: string, drawn: boolean) => boolean) | undefined;
   /** Set only while somebody listens, so the hot path tests one field and builds nothing otherwise. */
   trace: ((e: TraceEvent) => void) | undefined;
   frame: ((f: FrameEvent) => void) | undefined;

@@ -21,6 +21,7 @@ export type TraceStage =
   | 'socket' // an application sent or received
   | 'netfilter' // a hook / rule verdict
   | 'conntrack'
+  | 'ipvs' // IPVS scheduling, connection and reply decisions
   | 'encap'
   | 'decap'
   | 'drop';
@@ -89,6 +90,11 @@ export interface World {
   onFrame(cb: (f: FrameEvent) => void): () => void;
   /** A seeded draw in [0, 1) for everything Linux does at random (MACs, ports, statistic). */
   random(): number;
+  /**
+   * Let `oracle` decide every random branch of the packet path (KernelEnv.chance) in every host, or
+   * stop (undefined): how "all paths" analysis re-runs a lab down each branch.
+   */
+  setChance?(oracle: ((probability: number, where: string, drawn: boolean) => boolean) | undefined): void;
   /**
    * Run fn once after ms of virtual time: the timers of applications left running in the
    * background (nc -l with -w or -q). Optional: apps fall back to acting when next looked at.
