@@ -24,6 +24,8 @@ export interface TraverseEnv extends MatchEnv {
   onRule?(hit: RuleHit): void;
   /** True when the packet starts a connection: the nat table only sees those (nf_nat_inet_fn). */
   natAllowed?: boolean;
+  /** When set, updated before each rule is tested, so a random decision can say which rule drew it. */
+  where?: { table: TableName; chain: string; num: number };
 }
 
 /** A NAT binding the nat table asked for; conntrack applies it and reverses it on replies. */
@@ -179,6 +181,11 @@ export function traverseTable(
       const i = frame.cand ? frame.cand[frame.pos]! : frame.pos;
       frame.pos++;
       const rule = rules[i]!;
+      if (env.where) {
+        env.where.table = table.name;
+        env.where.chain = frame.chain.name;
+        env.where.num = i + 1;
+      }
       if (!ruleMatches(rule, p, env)) continue;
       if (!env.dryRun) {
         if (rule.counters === ZERO_COUNTERS) rule.counters = { pkts: 1, bytes: p.len };

@@ -9,9 +9,10 @@ import { Xtables } from './xtables.js';
 
 const ip = (s: string): number => parseIpv4(s)!;
 
-/** Only what Xtables touches on a Net: traces, local addresses, source selection. */
+/** Only what Xtables touches on a Net: traces, local addresses, source selection (no trace sink, no analysis oracle). */
 function fakeNet(traces: string[]): Net {
   return {
+    env: { trace: undefined, chance: undefined },
     trace: (_stage: string, verdict: string, detail: string) => traces.push(`${verdict}: ${detail}`),
     addrOwner: (a: number) => (a === ip('192.168.1.10') ? ({} as NetDevice) : undefined),
     selectAddr: () => ip('192.168.1.10'),
@@ -60,6 +61,43 @@ describe('Xtables as the kernel Netfilter', () => {
     nf.hook(net, 'POSTROUTING', r, undefined, eth1);
     expect([r.ip!.src, r.tcp!.sport, r.ip!.dst, r.tcp!.dport]).toEqual([ip('10.96.0.10'), 80, ip('172.16.0.5'), 40000]);
     expect(nf.conntrack.entries()).toHaveLength(1);
+  });
+});
+
+describe('Xtables traces', () => {
+  it('shows each random branch, the conntrack lookup, the NAT binding, the rewrite and the confirmation; an oracle can take the other branch', () => {
+    const rs = new Ruleset();
+    for (const c of [
+      '-t nat -A PREROUTING -d 10.96.0.10/32 -p tcp --dport 80 -m statistic --mode random --probability 0.5 -j DNAT --to-destination 10.244.1.2:8080',
+      '-t nat -A PREROUTING -d 10.96.0.10/32 -p tcp --dport 80 -j DNAT --to-destination 10.244.1.3:8080',
+    ]) expect(runIptables(c.split(' '), rs).exitCode).toBe(0);
+    // random 0.25: the draw matches the first rule.
+    const nf = new Xtables(rs, { now: () => 0, random: () => 0.25 });
+    const traces: string[] = [];
+    const net = fakeNet(traces);
+    const env = (net as unknown as { env: { trace: unknown; chance: unknown } }).env;
+    env.trace = () => undefined;
+    const q = tcpSkb('172.16.0.5', 40000, '10.96.0.10', 80);
+    nf.hook(net, 'PREROUTING', q, dev('eth1'), undefined);
+    nf.hook(net, 'POSTROUTING', q, dev('eth1'), dev('eth0'));
+    expect(traces).toEqual([
+      'new: original direction of tcp 172.16.0.5:40000 -> 10.96.0.10:80 (new entry)',
+      'random: nat PREROUTING rule 1: statistic random probability 0.50000000000 matched',
+      'rule: nat -A PREROUTING -d 10.96.0.10/32 -p tcp -m tcp --dport 80 -m statistic --mode random --probability 0.50000000000 -j DNAT --to-destination 10.244.1.2:8080',
+      'dnat: destination NAT bound by nat PREROUTING DNAT: replies now tcp 10.244.1.2:8080 -> 172.16.0.5:40000',
+      'rewrite: 172.16.0.5:40000 -> 10.96.0.10:80 rewritten to 172.16.0.5:40000 -> 10.244.1.2:8080',
+      'policy: nat -P POSTROUTING ACCEPT',
+      'nat-none: no source NAT for tcp 172.16.0.5:40000 -> 10.96.0.10:80',
+      'confirm: tcp 172.16.0.5:40000 -> 10.96.0.10:80 (reply tcp 10.244.1.2:8080 -> 172.16.0.5:40000) enters the table',
+    ]);
+    traces.length = 0;
+    const asked: [number, string, boolean][] = [];
+    env.chance = (p: number, where: string, drawn: boolean) => (asked.push([p, where, drawn]), false);
+    const q2 = tcpSkb('172.16.0.5', 40001, '10.96.0.10', 80);
+    nf.hook(net, 'PREROUTING', q2, dev('eth1'), undefined);
+    expect(asked).toEqual([[0.5, 'nat PREROUTING rule 1', true]]);
+    expect(q2.ip!.dst).toBe(ip('10.244.1.3'));
+    expect(traces[1]).toBe('random: nat PREROUTING rule 1: statistic random probability 0.50000000000 did not match (branch chosen by analysis)');
   });
 });
 
