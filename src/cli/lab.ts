@@ -4,12 +4,14 @@
  *
  * JSON schema (stable): an array with one object per logical command line, in script order:
  *   { line: number, command: string, exitCode: number, stdout: string, stderr: string,
- *     trace?: TraceEvent[] }   // trace only with --trace
+ *     trace?: TraceEvent[],   // trace only with --trace
+ *     paths?: { complete: boolean, outcomes: StepOutcome[] } }   // --all-paths, steps that met a random branch
  */
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { lookupCommand } from '../commands/registry.js';
 import { runLab } from '../commands/shell/lab.js';
+import { allPaths, renderStepPaths, type StepPaths } from './all-paths.js';
 import { writeCapture } from './capture.js';
 import { renderTrace } from './trace.js';
 
@@ -18,6 +20,8 @@ export interface LabCliOptions {
   trace?: boolean;
   pcap?: string;
   seed: string;
+  /** After each step that met a random branch, every outcome it can have (docs/lab-shell.md). */
+  allPaths?: boolean;
 }
 
 const NODE_ERRNO_TEXT: Record<string, string> = {
@@ -46,18 +50,32 @@ export function labCommand(file: string, opts: LabCliOptions): number {
     file,
     cwd: dirname(resolve(file)),
     seed: Number(opts.seed),
-    ...(opts.trace ? { trace: true } : {}),
+    ...(opts.trace || opts.allPaths ? { trace: true } : {}),
     ...(opts.pcap ? { pcap: true } : {}),
     lookup: lookupCommand,
   });
+  const paths = new Map<number, StepPaths>();
+  if (opts.allPaths) {
+    for (const sp of allPaths(text, { file, cwd: dirname(resolve(file)), seed: Number(opts.seed), lookup: lookupCommand }, lab)) paths.set(sp.step, sp);
+  }
   if (opts.json) {
-    const rows = lab.steps.map((s) => ({ line: s.line, command: s.command, exitCode: s.exitCode, stdout: s.stdout, stderr: s.stderr, ...(opts.trace ? { trace: s.trace ?? [] } : {}) }));
+    const rows = lab.steps.map((s, i) => ({
+      line: s.line,
+      command: s.command,
+      exitCode: s.exitCode,
+      stdout: s.stdout,
+      stderr: s.stderr,
+      ...(opts.trace ? { trace: s.trace ?? [] } : {}),
+      ...(paths.has(i) ? { paths: { complete: paths.get(i)!.complete, outcomes: paths.get(i)!.outcomes } } : {}),
+    }));
     process.stdout.write(JSON.stringify(rows, null, 2) + '\n');
   } else {
-    for (const s of lab.steps) {
+    lab.steps.forEach((s, i) => {
       for (const c of s.output) (c.stream === 'stdout' ? process.stdout : process.stderr).write(c.text);
       if (opts.trace && s.trace && s.trace.length > 0) process.stdout.write(renderTrace(s.trace));
-    }
+      const sp = paths.get(i);
+      if (sp) process.stdout.write(renderStepPaths(sp));
+    });
   }
   if (opts.pcap) {
     const w = writeCapture(opts.pcap, lab.frames);

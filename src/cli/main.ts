@@ -40,7 +40,8 @@ export function main(argv: string[]): number {
     .option('--trace', 'after each command, list every hop its packets took')
     .option('--pcap <out>', 'write every frame seen to OUT (pcapng, one interface per host/netns/device)')
     .option('--seed <n>', 'seed for everything Linux does at random', '1')
-    .action((file: string, opts: { json?: boolean; trace?: boolean; pcap?: string; seed: string }) => {
+    .option('--all-paths', 'after a command whose packets met a random branch, list every outcome with its probability')
+    .action((file: string, opts: { json?: boolean; trace?: boolean; pcap?: string; seed: string; allPaths?: boolean }) => {
       status = labCommand(file, opts);
     });
   registerWorld(program, (s) => (status = s));
