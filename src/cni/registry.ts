@@ -4,9 +4,10 @@
  * CNI_PATH lookup finds them exactly as FindInPath finds real binaries, and deleting one removes it.
  */
 import type { Command } from '../commands/types.js';
-import { registerProgramResolver } from '../commands/registry.js';
+import { registerCommand, registerProgramResolver } from '../commands/registry.js';
 import type { HostFs } from '../world/fs.js';
 import { onHostBoot } from '../world/boot.js';
+import { cnitool } from './cnitool.js';
 
 const plugins = new Map<string, Command>();
 
@@ -42,3 +43,5 @@ export function installCniPlugins(fs: HostFs, dir = '/opt/cni/bin'): void {
 // and every host boots with the registered plugins in /opt/cni/bin.
 registerProgramResolver((_path, content) => pluginOfFile(content));
 onHostBoot((host) => installCniPlugins(host.fs));
+// The runtime's own front end, as a program on every host (cnitool has no Debian package).
+registerCommand('cnitool', cnitool);
