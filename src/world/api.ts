@@ -22,6 +22,7 @@ export type TraceStage =
   | 'netfilter' // a hook / rule verdict
   | 'conntrack'
   | 'ipvs' // IPVS scheduling, connection and reply decisions
+  | 'ipvs' // IPVS scheduling, connection and reply decisions
   | 'encap'
   | 'decap'
   | 'drop';
