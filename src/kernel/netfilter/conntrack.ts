@@ -364,6 +364,15 @@ export class Conntrack {
     }
   }
 
+  /**
+   * nf_conntrack_alter_reply, as IPVS calls it for masqueraded flows (ip_vs_update_conntrack with
+   * net.ipv4.vs.conntrack=1): replies of the still unconfirmed entry will come from the real server.
+   */
+  alterReply(e: CtEntry, reply: Tuple): void {
+    if (e.confirmed) return;
+    e.reply = { ...reply };
+  }
+
   /** __nf_conntrack_confirm (last hook: POSTROUTING or INPUT): a surviving new entry joins the table. */
   confirm(ref: CtRef): void {
     const e = ref.entry;
