@@ -6,6 +6,7 @@
 import type { SkBuff } from './skb.js';
 import type { NetDevice } from './netdevice.js';
 import type { Net } from './netns.js';
+import { ipvsHook, ipvsIfAny, type IpvsCtHook } from './ipvs/hooks.js';
 
 export type NfHook = 'PREROUTING' | 'INPUT' | 'FORWARD' | 'OUTPUT' | 'POSTROUTING';
 
@@ -28,11 +29,21 @@ const ACCEPT: NfVerdict = { verdict: 'accept' };
  */
 export function nfHook(net: Net, hook: NfHook, skb: SkBuff, indev: NetDevice | undefined, outdev: NetDevice | undefined, where = ''): boolean {
   const nf = net.netfilter;
-  if (!nf.active(net)) return true;
-  const v = nf.hook(net, hook, skb, indev, outdev);
-  skb.bytes = undefined;
+  const xt = nf.active(net);
+  if (xt) {
+    const v = nf.hook(net, hook, skb, indev, outdev);
+    skb.bytes = undefined;
+    if (v.verdict !== 'accept') {
+      if (v.verdict === 'drop') net.trace('drop', 'drop:netfilter-drop', `${where}${hook}: ${v.reason}`, indev ?? outdev, skb);
+      return false;
+    }
+  }
+  // IPVS registers its own hook functions (ip_vs_ops), after the filter table at each hook;
+  // xtables already ran the LOCAL_IN one at its priority, between filter and nat.
+  if (!ipvsIfAny(net)?.active()) return true;
+  const v = ipvsHook(net, hook, skb, indev, outdev, xt, nf as Partial<IpvsCtHook> as IpvsCtHook);
   if (v.verdict === 'accept') return true;
-  if (v.verdict === 'drop') net.trace('drop', 'drop:netfilter-drop', `${where}${hook}: ${v.reason}`, indev ?? outdev, skb);
+  if (v.verdict === 'drop') net.trace('drop', 'drop:ipvs', `${where}${hook}: ${v.reason}`, indev ?? outdev, skb);
   return false;
 }
 
