@@ -7,6 +7,7 @@ import type { Net } from './netns.js';
 import type { Rtable } from './route.js';
 import { ipRouteOutput, routeMtu } from './route.js';
 import { nfHook } from './netfilter.js';
+import { ipvsIfAny } from './ipvs/hooks.js';
 import { ETH_P_IP, IPV4_HLEN, ipTotalLen, newSkb, type SkBuff } from './skb.js';
 import { devQueueXmit } from './dev.js';
 import { DROP } from './drops.js';
@@ -45,7 +46,7 @@ export function ipSelectIdent(net: Net, src: number, dst: number, protocol: numb
  * the datagram was filtered, queued or dropped before a device answered).
  */
 export function ipLocalOut(net: Net, skb: SkBuff, rt: Rtable): number {
-  if (!net.netfilter.active(net)) return ipOutput(net, skb, rt);
+  if (!net.netfilter.active(net) && !ipvsIfAny(net)?.active()) return ipOutput(net, skb, rt);
   const ip = skb.ip!;
   const dst = ip.dst;
   const mark = skb.mark;
