@@ -361,6 +361,9 @@ export interface Netlink {
 
   /** The namespace's IP sets (what `ipset` creates and `-m set` matches against). */
   ipset?(): import('./ipset/store.js').IpsetStore;
+
+  /** The namespace's IP Virtual Server (what `ipvsadm` programs); the first call loads ip_vs there. */
+  ipvs?(): import('./ipvs/ipvs.js').Ipvs;
 }
 
 /* ---------------------------------------------------------------------------------------------
