@@ -37,6 +37,8 @@ import { dfltFdbAdd, dfltFdbDel } from './dev_addr_lists.js';
 import { Ruleset } from './netfilter/ruleset.js';
 import { Xtables } from './netfilter/xtables.js';
 import { ipsetOf, setReferences, type IpsetStore } from './ipset/store.js';
+import { ipvsOf } from './ipvs/hooks.js';
+import type { Ipvs } from './ipvs/ipvs.js';
 import type { Conntrack } from './netfilter/conntrack.js';
 import { sendReject } from './nf_reject.js';
 import { ipipDellink, ipipLinkInfo, ipipNewlink } from './ip_tunnel.js';
@@ -1048,6 +1050,11 @@ export class NetlinkImpl implements Netlink {
     // -m set resolves names against the namespace's ipsets (the ipset store keeps this mirror).
     this.ipset().mirrorInto(xt.ruleset.ipsets);
     return xt.ruleset;
+  }
+
+  /** The namespace's IPVS (loading ip_vs adds its net.ipv4.vs sysctls). */
+  ipvs(): Ipvs {
+    return ipvsOf(this.net);
   }
 
   /** The namespace's IP sets; rules holding a set (-m set) count as its references. */
