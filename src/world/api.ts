@@ -22,7 +22,6 @@ export type TraceStage =
   | 'netfilter' // a hook / rule verdict
   | 'conntrack'
   | 'ipvs' // IPVS scheduling, connection and reply decisions
-  | 'ipvs' // IPVS scheduling, connection and reply decisions
   | 'encap'
   | 'decap'
   | 'drop';
