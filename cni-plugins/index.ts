@@ -4,12 +4,14 @@
  */
 import { registerCniPlugin } from '../src/cni/registry.js';
 import { loopbackMain } from './loopback/main.js';
+import { hostLocalMain } from './host-local/main.js';
 import { bridgePlugin } from './bridge/main.js';
 import { ptpPlugin } from './ptp/main.js';
 
 /** One line per plugin: its type name and its main. */
 const PLUGINS: [string, Parameters<typeof registerCniPlugin>[1]][] = [
   ['loopback', loopbackMain],
+  ['host-local', hostLocalMain],
   ['bridge', bridgePlugin],
   ['ptp', ptpPlugin],
 ];
