@@ -66,6 +66,22 @@ export interface FibLookupFlow {
 
 export type FibLookup = { entry: FibEntry } | { error: Errno | 'EAGAIN'; entry: FibEntry } | undefined;
 
+/** The parts fib_info_hash/fib_nh_match compare, plus the alias's type and scope. */
+function sameRoute(a: FibEntry, b: FibEntry): boolean {
+  const nh = (x: FibEntry) => JSON.stringify((x.nexthops ?? []).map((n) => [n.gw, n.dev?.ifindex, n.onlink, n.weight]));
+  return (
+    a.type === b.type &&
+    a.scope === b.scope &&
+    a.proto === b.proto &&
+    a.prefsrc === b.prefsrc &&
+    a.gw === b.gw &&
+    a.dev === b.dev &&
+    a.onlink === b.onlink &&
+    a.mtu === b.mtu &&
+    nh(a) === nh(b)
+  );
+}
+
 export class FibTable {
   /** len -> network -> aliases in kernel order (tos, then priority). */
   private byLen = new Map<number, Map<number, FibEntry[]>>();
@@ -103,6 +119,9 @@ export class FibTable {
       list[same] = e;
       return undefined;
     }
+    // fib_table_insert: an append or prepend that would duplicate an alias exactly (same tos,
+    // priority, type, scope and fib_info) is -EEXIST, so `ip route append` of an existing route fails.
+    if ((mode === 'append' || mode === 'prepend') && list.some((a) => a.tos === e.tos && a.priority === e.priority && sameRoute(a, e))) return 'EEXIST';
     // Position: after every alias with a lower priority (and, for append, after equal ones too).
     let pos = 0;
     while (pos < list.length) {
