@@ -7,6 +7,7 @@ import { loopbackMain } from './loopback/main.js';
 import { hostLocalMain } from './host-local/main.js';
 import { bridgePlugin } from './bridge/main.js';
 import { ptpPlugin } from './ptp/main.js';
+import { portmapMain } from './portmap/main.js';
 
 /** One line per plugin: its type name and its main. */
 const PLUGINS: [string, Parameters<typeof registerCniPlugin>[1]][] = [
@@ -14,6 +15,7 @@ const PLUGINS: [string, Parameters<typeof registerCniPlugin>[1]][] = [
   ['host-local', hostLocalMain],
   ['bridge', bridgePlugin],
   ['ptp', ptpPlugin],
+  ['portmap', portmapMain],
 ];
 
 for (const [type, main] of PLUGINS) registerCniPlugin(type, main);
