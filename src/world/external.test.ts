@@ -83,6 +83,38 @@ describe('runExternal', () => {
     expect(p.runs()).toBe(1);
   }, 120_000);
 
+  it('a lab run in a session hands its world, as far as the lab got, to a real program a line runs; a reload replays the lab once', async () => {
+    const p = script('ip link set mid-a up && ip link add mid-b type veth peer name mid-c && ip -br link show before');
+    const fixture = new URL('./testdata/mixed-chain.ts', import.meta.url).href;
+    const tsx = new URL('../../node_modules/tsx/dist/loader.mjs', import.meta.url).href;
+    const saved = process.env['NODE_OPTIONS'];
+    process.env['NODE_OPTIONS'] = `${saved ?? ''} --import ${tsx} --import ${fixture}`;
+    await import('./testdata/mixed-chain.js');
+    const s = new Session({ seed: 3 });
+    const lab = ['ip link add before type veth peer name before-p', `PODNET_TEST_PROG=${p.path} test-mixed-chain`, 'ip link add after type veth peer name after-p', 'ip -br link show mid-b'].join('\n');
+    let r;
+    try {
+      r = s.runLab(lab, { file: join(dir, 'x.lab'), cwd: dir });
+    } finally {
+      if (saved === undefined) delete process.env['NODE_OPTIONS'];
+      else process.env['NODE_OPTIONS'] = saved;
+    }
+    expect(r.steps.map((x) => [x.exitCode, x.stdout, x.stderr])).toEqual([
+      [0, '', ''],
+      [0, expect.stringMatching(/^before@before-p +DOWN/), ''],
+      [0, '', ''],
+      [0, expect.stringMatching(/^mid-b@mid-c +LOWERLAYERDOWN .*,UP,/), ''],
+    ]);
+    expect(s.journal().map((e) => e.op)).toEqual(['lab']);
+    const file = join(dir, 'w.json');
+    saveWorld(s, file);
+    const back = loadWorld(file);
+    if (!back.ok) throw new Error(back.error.message);
+    expect(brLink(back.value, 'host')).toBe(brLink(s, 'host'));
+    expect(brLink(s, 'host')).toMatch(/^after@after-p/m);
+    expect(p.runs()).toBe(1);
+  }, 120_000);
+
   it('reports a missing or non-executable program as a shell would, and an unrecorded world plainly', () => {
     const s = new Session({ seed: 1 });
     s.addHost('h');

@@ -29,6 +29,18 @@ export interface ExecEntry {
   suspended?: true;
 }
 
+/** A whole lab script run in one go (`podnet lab FILE --world W`): its lines are replayed as one entry. */
+export interface LabEntry {
+  op: 'lab';
+  /** The script's name as given: bash prefixes its own errors with it. */
+  file: string;
+  cwd: string;
+  text: string;
+  exitCode: number;
+  external?: ExternalRun[];
+  suspended?: true;
+}
+
 /** A real program run by a command: replay applies its recorded entries instead of running it again. */
 export interface ExternalRun {
   argv: string[];
@@ -45,7 +57,7 @@ export type FsEntry =
   | { op: 'mkdir'; host: string; path: string; recursive?: true }
   | { op: 'remove'; host: string; path: string; recursive?: true };
 
-export type JournalEntry = { op: 'host'; host: string } | ExecEntry | FsEntry | { op: 'advance'; ms: number };
+export type JournalEntry = { op: 'host'; host: string } | ExecEntry | LabEntry | FsEntry | { op: 'advance'; ms: number };
 
 const isStr = (x: unknown): x is string => typeof x === 'string';
 const isObj = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
@@ -64,17 +76,22 @@ export function checkEntry(x: unknown): Result<JournalEntry> {
       return isStr(x['host']) && x['host'] !== '' ? ok(x as JournalEntry) : bad('host needs a non-empty "host"');
     case 'advance':
       return typeof x['ms'] === 'number' && Number.isFinite(x['ms']) && x['ms'] >= 0 ? ok(x as JournalEntry) : bad('advance needs "ms" >= 0');
+    case 'lab':
     case 'exec': {
-      if (!isStr(x['host'])) return bad('exec needs "host"');
-      if (!Array.isArray(x['argv']) || x['argv'].length === 0 || !x['argv'].every(isStr)) return bad('exec needs "argv" (a non-empty array of strings)');
-      if (!isStr(x['cwd'])) return bad('exec needs "cwd"');
-      if (!Number.isInteger(x['exitCode'])) return bad('exec needs an integer "exitCode"');
-      if (!optStr(x, 'netns') || !optStr(x, 'stdin') || !optTrue(x, 'suspended')) return bad('exec has a malformed "netns", "stdin" or "suspended"');
-      const env = x['env'];
-      if (env !== undefined && (!isObj(env) || !Object.values(env).every(isStr))) return bad('exec "env" must map names to strings');
+      const op = x['op'];
+      if (op === 'exec') {
+        if (!isStr(x['host'])) return bad('exec needs "host"');
+        if (!Array.isArray(x['argv']) || x['argv'].length === 0 || !x['argv'].every(isStr)) return bad('exec needs "argv" (a non-empty array of strings)');
+        if (!optStr(x, 'netns') || !optStr(x, 'stdin')) return bad('exec has a malformed "netns" or "stdin"');
+        const env = x['env'];
+        if (env !== undefined && (!isObj(env) || !Object.values(env).every(isStr))) return bad('exec "env" must map names to strings');
+      } else if (!isStr(x['file']) || !isStr(x['text'])) return bad('lab needs "file" and "text"');
+      if (!isStr(x['cwd'])) return bad(`${op} needs "cwd"`);
+      if (!Number.isInteger(x['exitCode'])) return bad(`${op} needs an integer "exitCode"`);
+      if (!optTrue(x, 'suspended')) return bad(`${op} has a malformed "suspended"`);
       const ext = x['external'];
       if (ext !== undefined) {
-        if (!Array.isArray(ext)) return bad('exec "external" must be an array');
+        if (!Array.isArray(ext)) return bad(`${op} "external" must be an array`);
         for (const [i, run] of ext.entries()) {
           const r = checkExternalRun(run);
           if (!r.ok) return bad(`external run ${i}: ${r.error.message}`);

@@ -10,13 +10,15 @@
 import { err, ok, podnetError, type PodnetError, type Result } from '../errors.js';
 import type { Host, World } from './api.js';
 import type { HostFs } from './fs.js';
+import { dirname, resolve } from 'node:path';
 import type { Command, ExecResult, Job } from '../commands/types.js';
 import { result } from '../commands/types.js';
 import { lookupCommand } from '../commands/registry.js';
 import { runItem, type Lookup, type ShellEnv, type ShellState } from '../commands/shell/run.js';
 import type { ParseItem } from '../commands/shell/parse.js';
 import { createWorld, type WorldInternals } from './world.js';
-import type { ExecEntry, ExternalRun, JournalEntry } from './journal.js';
+import type { ExecEntry, ExternalRun, JournalEntry, LabEntry } from './journal.js';
+import { runLab, type LabOptions, type LabResult } from '../commands/shell/lab.js';
 
 export interface SessionOptions {
   seed: number;
@@ -39,6 +41,7 @@ const BASE_ENV: Readonly<Record<string, string>> = { HOME: '/root', PATH: '/usr/
 
 /** Thrown (and swallowed) while replaying a command up to the point where it handed the world to an external program. */
 class Suspend extends Error {}
+const SUSPENDED = Symbol('suspended');
 
 /** What an external program run (external.ts) needs from the session that owns the world. */
 export interface ExternalHook {
@@ -67,7 +70,7 @@ export class Session {
   /** > 0 while a journaled action runs: what happens inside it is not journaled again. */
   private depth = 0;
   /** The top-level command running or being replayed, with its external-run tape position. */
-  private current: { entry: ExecEntry; tapePos: number; replay: boolean } | undefined;
+  private current: { entry: ExecEntry | LabEntry; tapePos: number; replay: boolean } | undefined;
   /** True while a suspended command is replayed past its hand-over point: it must change nothing more. */
   private frozen = false;
 
@@ -129,6 +132,20 @@ export class Session {
     // Pushed after it ran (so the exit status is known): a world copy taken while it runs holds it as 'suspended'.
     const top = this.depth === 0 && this.replayingDepth === 0;
     const r = this.runExec(entry, false);
+    entry.exitCode = r.exitCode;
+    if (top) this.entries.push(entry);
+    return r;
+  }
+
+  /**
+   * Runs a lab script on this world (its host "host", added if missing) as one journal entry, so a
+   * real program a lab line runs (runExternal) gets this world, and a saved world keeps the lab.
+   */
+  runLab(text: string, opts: Omit<LabOptions, 'world' | 'lookup'>): LabResult {
+    const entry: LabEntry = { op: 'lab', file: opts.file, cwd: opts.cwd ?? dirname(resolve(opts.file)), text, exitCode: 0 };
+    const top = this.depth === 0 && this.replayingDepth === 0;
+    const r = this.within(entry, false, () => runLab(text, { ...opts, cwd: entry.cwd, world: this.world, lookup: this.lookup }));
+    if (r === SUSPENDED) return { steps: [], frames: [], exitCode: 0 };
     entry.exitCode = r.exitCode;
     if (top) this.entries.push(entry);
     return r;
@@ -225,6 +242,12 @@ export class Session {
         case 'advance':
           this.world.runFor(e.ms);
           return ok(undefined);
+        case 'lab': {
+          const lab = this.within(e, true, () => runLab(e.text, { file: e.file, cwd: e.cwd, world: this.world, lookup: this.lookup }));
+          const code = lab === SUSPENDED ? e.exitCode : lab.exitCode;
+          if (!e.suspended && code !== e.exitCode) return fail(`lab ${e.file} exited ${code} on replay but ${e.exitCode} when recorded (the world file was written by a podnet that behaves differently)`);
+          return ok(undefined);
+        }
         case 'exec': {
           if (!this.world.host(e.host)) return fail(`no host '${e.host}'`);
           const r = this.runExec(e, true);
@@ -255,16 +278,32 @@ export class Session {
     }
   }
 
+  /** Programs as the shell finds them; after a suspended command's hand-over point, no-ops. */
+  private readonly lookup: Lookup = (name) => (this.frozen ? frozenCommand : lookupCommand(name));
+
+  /** Runs fn as the journaled action `entry`: nothing inside is journaled again; external runs go on its tape. */
+  private within<T>(entry: ExecEntry | LabEntry, replay: boolean, fn: () => T): T | typeof SUSPENDED {
+    const saved = { current: this.current, frozen: this.frozen };
+    this.current = { entry, tapePos: 0, replay };
+    this.depth++;
+    try {
+      return fn();
+    } catch (e) {
+      if (e instanceof Suspend) return SUSPENDED;
+      throw e;
+    } finally {
+      this.depth--;
+      this.current = saved.current;
+      this.frozen = saved.frozen;
+    }
+  }
+
   /** Runs an exec entry through the shell's program lookup, stdin as a here-document, jobs killed at the end. */
   private runExec(entry: ExecEntry, replay: boolean): ExecResult {
     const host = this.world.host(entry.host)!;
     const fs = this.fs(entry.host)!;
-    const saved = { current: this.current, frozen: this.frozen };
-    this.current = { entry, tapePos: 0, replay };
-    this.depth++;
     const started = this.jobs.length;
-    try {
-      const lookup: Lookup = (name) => (this.frozen ? frozenCommand : lookupCommand(name));
+    const r = this.within(entry, replay, () => {
       const env: ShellEnv = {
         world: this.world,
         host,
@@ -272,29 +311,23 @@ export class Session {
         cwd: entry.cwd,
         ...(entry.netns !== undefined ? { netns: entry.netns } : {}),
         prefix: () => 'podnet exec: ',
-        lookup,
+        lookup: this.lookup,
         registerJob: (job) => this.jobs.push(job),
       };
       const state: ShellState = { vars: { ...BASE_ENV, ...(entry.env ?? {}) }, status: 0, errexit: false };
-      const r = runItem(argvItem(entry.argv, entry.stdin), state, env);
-      // A process's background children die with it here (see docs/shims.md).
-      for (const job of this.jobs.slice(started)) if (job.running()) job.kill();
-      let stdout = r.stdout;
-      let stderr = r.stderr;
-      for (const job of this.jobs.slice(started)) {
-        stdout += job.stdout();
-        stderr += job.stderr();
-      }
-      this.jobs.length = started;
-      return result(r.exitCode, stdout, stderr);
-    } catch (e) {
-      if (e instanceof Suspend) return result(0);
-      throw e;
-    } finally {
-      this.depth--;
-      this.current = saved.current;
-      this.frozen = saved.frozen;
+      return runItem(argvItem(entry.argv, entry.stdin), state, env);
+    });
+    // A process's background children die with it here (see docs/shims.md).
+    const jobs = this.jobs.splice(started);
+    for (const job of jobs) if (job.running()) job.kill();
+    if (r === SUSPENDED) return result(0);
+    let stdout = r.stdout;
+    let stderr = r.stderr;
+    for (const job of jobs) {
+      stdout += job.stdout();
+      stderr += job.stderr();
     }
+    return result(r.exitCode, stdout, stderr);
   }
 
   private recordingFs(host: string, fs: HostFs): HostFs {
