@@ -7,6 +7,7 @@ import { Command, CommanderError } from 'commander';
 import { labCommand } from './lab.js';
 import { registerExec } from './exec.js';
 import { registerShims } from './shims.js';
+import { registerCni } from './cni.js';
 import { registerWorld } from './world.js';
 
 /** podnet's version from its package.json: two folders up from src/cli, three from dist/src/cli. */
@@ -47,6 +48,7 @@ export function main(argv: string[]): number {
   registerWorld(program, (s) => (status = s));
   registerExec(program, (s) => (status = s));
   registerShims(program, (s) => (status = s));
+  registerCni(program, (s) => (status = s));
   try {
     program.parse(argv, { from: 'user' });
   } catch (e) {
