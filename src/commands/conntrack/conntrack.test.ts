@@ -97,3 +97,27 @@ describe('conntrack', () => {
     for (const [args, msg] of cases) expect(runConntrack(args, undefined)).toEqual({ exitCode: 2, stdout: '', stderr: `${SUMMARY}: ${msg}\n${hint}` });
   });
 });
+
+describe('conntrack -G and the tcp --state / --status filters', () => {
+  it('-G prints the one entry of a full original tuple with the lookup reference in use=2', () => {
+    const { ct } = table();
+    const r = runConntrack(['-G', '-p', 'tcp', '-s', '192.168.15.1', '-d', '192.168.15.5', '--sport', '48278', '--dport', '8080'], ct);
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toBe(
+      'tcp      6 119 TIME_WAIT src=192.168.15.1 dst=192.168.15.5 sport=48278 dport=8080 src=192.168.15.5 dst=192.168.15.1 sport=8080 dport=48278 [ASSURED] mark=0 use=2\n',
+    );
+    expect(r.stderr).toBe(`${SUMMARY}: 1 flow entries have been shown.\n`);
+    const miss = runConntrack(['-G', '-p', 'tcp', '-s', '192.168.15.1', '-d', '192.168.15.5', '--sport', '1', '--dport', '8080'], ct);
+    expect([miss.exitCode, miss.stderr]).toEqual([1, `${SUMMARY}: Operation failed: such conntrack doesn't exist\n`]);
+    expect(runConntrack(['-G', '-p', 'tcp', '-s', '192.168.15.1', '-d', '192.168.15.5', '--dport', '8080'], ct).stderr).toContain("you have to specify `--sport' and `--dport'");
+  });
+
+  it('--state keeps TCP entries in that state; --status needs every bit named', () => {
+    const { ct } = table();
+    expect(runConntrack(['-L', '-p', 'tcp', '--state', 'TIME_WAIT'], ct).stdout.split('\n').filter(Boolean)).toHaveLength(1);
+    expect(runConntrack(['-L', '-p', 'tcp', '--state', 'ESTABLISHED'], ct).stdout).toBe('');
+    expect(runConntrack(['-L', '-u', 'SEEN_REPLY'], ct).stdout.split('\n').filter(Boolean)).toHaveLength(2);
+    expect(runConntrack(['-L', '-u', 'SEEN_REPLY,ASSURED'], ct).stdout.split('\n').filter(Boolean)).toHaveLength(1);
+    expect(runConntrack(['-L', '--state', 'TIME_WAIT'], ct).exitCode).toBe(2);
+  });
+});

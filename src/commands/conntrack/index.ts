@@ -19,8 +19,13 @@ const PROTOS: Record<string, number> = { tcp: 6, udp: 17, udplite: 136, icmp: 1,
 const PROTO_NAME: Record<number, string> = { 1: 'icmp', 6: 'tcp', 17: 'udp', 33: 'dccp', 47: 'gre', 58: 'icmpv6', 132: 'sctp', 136: 'udplite' };
 const PORT_PROTOS = new Set([6, 17, 33, 132, 136]);
 
-type Cmd = 'L' | 'D' | 'F' | 'C';
-const CMD_OPTS: Record<string, Cmd> = { '-L': 'L', '--dump': 'L', '-D': 'D', '--delete': 'D', '-F': 'F', '--flush': 'F', '-C': 'C', '--count': 'C' };
+type Cmd = 'L' | 'D' | 'F' | 'C' | 'G';
+const CMD_OPTS: Record<string, Cmd> = { '-L': 'L', '--dump': 'L', '-D': 'D', '--delete': 'D', '-F': 'F', '--flush': 'F', '-C': 'C', '--count': 'C', '-G': 'G', '--get': 'G' };
+
+/** The TCP states `--state` names (conntrack-tools' tcp extension, nf_conntrack_tcp's names). */
+const TCP_STATES = ['NONE', 'SYN_SENT', 'SYN_RECV', 'ESTABLISHED', 'FIN_WAIT', 'CLOSE_WAIT', 'LAST_ACK', 'TIME_WAIT', 'CLOSE', 'LISTEN', 'SYN_SENT2'];
+/** `--status` names: IPS_EXPECTED, IPS_SEEN_REPLY, IPS_ASSURED, IPS_FIXED_TIMEOUT; UNSET is none of them. */
+const STATUS_NAMES = ['EXPECTED', 'ASSURED', 'SEEN_REPLY', 'FIXED_TIMEOUT', 'UNSET'];
 
 interface Filter {
   proto?: number;
@@ -36,6 +41,10 @@ interface Filter {
   dport?: number;
   mark?: number;
   zone?: number;
+  /** --state (tcp): any of these. */
+  tcpStates?: string[];
+  /** --status: every one of these bits set (UNSET: none). */
+  status?: string[];
 }
 
 interface Parsed {
@@ -45,6 +54,8 @@ interface Parsed {
   extended: boolean;
   /** The long name of the first filter option given, for "Illegal option" with -F / -C. */
   firstFilterOpt?: string;
+  /** Every option given, by long name, for the per-command checks (-G). */
+  given: Set<string>;
 }
 
 type ParseResult = { ok: true; value: Parsed } | { ok: false; exit: ExecResult };
@@ -79,7 +90,7 @@ const LONG: Record<string, string> = {
 };
 
 function parse(args: string[]): ParseResult {
-  const out: Parsed = { table: 'conntrack', filter: {}, extended: false };
+  const out: Parsed = { table: 'conntrack', filter: {}, extended: false, given: new Set() };
   const f = out.filter;
   const fail = (msg: string): ParseResult => ({ ok: false, exit: paramError(msg) });
   for (let i = 0; i < args.length; i++) {
@@ -103,8 +114,12 @@ function parse(args: string[]): ParseResult {
     // Port options exist only once -p loaded a protocol extension that has ports.
     const portOpt = a === '--sport' || a === '--orig-port-src' || a === '--dport' || a === '--orig-port-dst';
     if (portOpt && !(f.proto !== undefined && PORT_PROTOS.has(f.proto))) return fail(`unknown option \`${a}'`);
-    const long = portOpt ? a : LONG[a];
+    // --state belongs to the tcp extension, loaded by -p tcp.
+    const tcpOpt = a === '--state';
+    if (tcpOpt && f.proto !== 6) return fail(`unknown option \`${a}'`);
+    const long = portOpt || tcpOpt ? a : a === '-u' || a === '--status' ? '--status' : LONG[a];
     if (!long) return fail(`unknown option \`${a}'`);
+    out.given.add(long === '--orig-port-src' ? '--sport' : long === '--orig-port-dst' ? '--dport' : long);
     // -n / -g take an optional address: conntrack consumes the next word unless it is an option.
     if (long === '--src-nat' || long === '--dst-nat' || long === '--any-nat') {
       const next = args[i + 1];
@@ -163,6 +178,19 @@ function parse(args: string[]): ParseResult {
         else f.zone = n;
         break;
       }
+      case '--state': {
+        // One state: the tcp extension looks the whole word up, commas included.
+        if (!TCP_STATES.includes(val)) return fail(`unknown TCP state \`${val}'`);
+        f.tcpStates = [val];
+        break;
+      }
+      case '--status': {
+        const names = val.split(',');
+        const bad = names.find((x) => !STATUS_NAMES.includes(x));
+        if (bad !== undefined) return fail(`Bad parameter \`${bad}'`);
+        f.status = names;
+        break;
+      }
       case '--family':
         if (val === 'ipv6') return { ok: false, exit: result(1, '', 'podnet: unsupported: conntrack: IPv6 is not modelled\n') };
         if (val !== 'ipv4') return fail(`\`${val}' unsupported protocol`);
@@ -194,7 +222,28 @@ function matches(e: CtEntry, f: Filter): boolean {
   if (f.srcNat !== undefined && !srcNatMatch(e, f.srcNat)) return false;
   if (f.dstNat !== undefined && !dstNatMatch(e, f.dstNat)) return false;
   if (f.anyNat !== undefined && !srcNatMatch(e, f.anyNat) && !dstNatMatch(e, f.anyNat)) return false;
+  if (f.tcpStates && !(e.orig.proto === 6 && f.tcpStates.includes(e.tcpState ?? 'NONE'))) return false;
+  if (f.status) {
+    const has: Record<string, boolean> = { EXPECTED: false, ASSURED: e.assured, SEEN_REPLY: e.seenReply, FIXED_TIMEOUT: false };
+    for (const n of f.status) {
+      if (n === 'UNSET' ? Object.values(has).some(Boolean) : !has[n]) return false;
+    }
+  }
   return true;
+}
+
+/**
+ * -G needs the whole original tuple (conntrack's CT_GET checks, in their order): the protocol,
+ * both addresses, and the protocol's ports; a mark or NAT filter makes no sense there.
+ */
+function getCheck(p: Parsed): ExecResult | undefined {
+  for (const o of ['--mark', '--src-nat', '--dst-nat', '--any-nat', '--status']) if (p.given.has(o)) return paramError(`Illegal option \`${o}' with this command`);
+  const f = p.filter;
+  if (f.proto === undefined) return paramError("You need to supply the `--protonum' option for this command");
+  if (f.origSrc === undefined || f.origDst === undefined) return paramError("you have to specify `--src' and `--dst'");
+  if (f.proto === 1) return paramError("You need to supply the `--icmp-type' option for this command");
+  if (PORT_PROTOS.has(f.proto) && (f.sport === undefined || f.dport === undefined)) return paramError("you have to specify `--sport' and `--dport'");
+  return undefined;
 }
 
 /** The tuple's 16-bit l4 "all" fields as libnetfilter_conntrack compares them: ports, or for ICMP the id (src) and type/code (dst). */
@@ -264,6 +313,12 @@ export function runConntrack(args: string[], ct: Conntrack | undefined): ExecRes
     return result(1, '', `${VERSION}: 0 expectations have been deleted.\n`);
   }
   if (!p.cmd) return paramError('no command specified');
+  // UNSET is a status value -I may set, but the kernel refuses it as a dump filter.
+  if (p.filter.status?.includes('UNSET') && p.cmd === 'L') return result(1, '', `${VERSION}: Operation failed: invalid parameters\n`);
+  if (p.cmd === 'G') {
+    const bad = getCheck(p);
+    if (bad) return bad;
+  }
   const entries = (ct?.entries() ?? []).filter((e) => matches(e, p.filter));
   switch (p.cmd) {
     case 'C':
@@ -273,6 +328,12 @@ export function runConntrack(args: string[], ct: Conntrack | undefined): ExecRes
       return result(0, '', `${VERSION}: connection tracking table has been emptied.\n`);
     case 'L':
       return result(0, entries.map((e) => `${formatEntry(ct!, e, p.extended)}\n`).join(''), `${VERSION}: ${entries.length} flow entries have been shown.\n`);
+    case 'G': {
+      // The entry as the kernel answers one lookup (ctnetlink_get_conntrack): its use count includes the reference held while answering.
+      const e = entries[0];
+      if (!e) return result(1, '', `${VERSION}: Operation failed: such conntrack doesn't exist\n`);
+      return result(0, `${formatEntry(ct!, e, p.extended).replace(/use=1$/, 'use=2')}\n`, `${VERSION}: 1 flow entries have been shown.\n`);
+    }
     case 'D': {
       // Each deleted entry is printed as it goes; nothing deleted is a failure (exit 1).
       const lines = entries.map((e) => `${formatEntry(ct!, e, p.extended)}\n`);
