@@ -11,6 +11,7 @@ import { nc } from './nc.js';
 import { iptables, iptablesRestore, iptablesSave } from './iptables/index.js';
 import { conntrack } from './conntrack/index.js';
 import { ipset } from './ipset/index.js';
+import { ipvsadm } from './ipvsadm/index.js';
 import { modprobe } from './modprobe.js';
 import { cat } from './text/cat.js';
 import { cut } from './text/cut.js';
@@ -38,6 +39,7 @@ const programs: Record<string, Command> = {
   'iptables-restore': iptablesRestore,
   conntrack,
   ipset,
+  ipvsadm,
   modprobe,
   cat,
   cut,

@@ -88,7 +88,7 @@ const PROGRAM_DIRS = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bi
 
 /** Commands a Linux lab box really has but podnet does not model: refusing them beats "command not found". */
 const KNOWN_UNMODELLED = new Set([
-  'ip6tables', 'nft', 'ipvsadm', 'tcpdump', 'tshark',
+  'ip6tables', 'nft', 'tcpdump', 'tshark',
   'curl', 'wget', 'arp', 'route', 'ifconfig', 'brctl', 'ethtool', 'ss', 'netstat', 'modprobe', 'lsmod', '[[',
   'awk', 'sed', 'xargs', 'cp', 'mv', 'ln', 'chmod', 'chown', 'find', 'seq', 'uniq', 'nslookup', 'dig', 'host', 'traceroute',
   'tracepath', 'arping', 'socat', 'python3', 'python', 'perl', 'docker', 'kubectl', 'crictl', 'systemctl', 'ps',
