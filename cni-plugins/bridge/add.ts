@@ -33,9 +33,6 @@ export function bridgeAdd(args: CmdArgs, ctx: ExecContext): PluginOutcome<CniRes
   const isLayer3 = n.ipamType !== '';
   if (n.isDefaultGW) n.isGW = true;
   if (n.hairpinMode && n.promiscMode) return internal('cannot set hairpin mode and promiscuous mode at the same time.');
-  // podnet's kernel API has no bridge VLAN filtering or per-port VLAN table yet; refuse rather than
-  // build an untagged network the configuration did not ask for.
-  if (n.vlan !== 0) return internal(`podnet: the bridge plugin's vlan option (vlan ${n.vlan}) is not modelled yet`);
   if (n.macSpoofChk) return internal('podnet: the bridge plugin\'s macspoofchk option (nftables) is not modelled yet');
 
   const hostNl = ctx.host.netlink(ctx.netns);
@@ -43,7 +40,7 @@ export function bridgeAdd(args: CmdArgs, ctx: ExecContext): PluginOutcome<CniRes
   const host = hostNl.value;
 
   // setupBridge
-  const br = ensureBridge(host, n.brName, n.mtu, n.promiscMode);
+  const br = ensureBridge(host, n.brName, n.mtu, n.promiscMode, n.vlan !== 0);
   if (!br.ok) return internal(`failed to create bridge "${n.brName}": ${br.message}`);
   const brInterface: ResultInterface = { name: br.value.name, mac: br.value.address };
 
@@ -57,7 +54,7 @@ export function bridgeAdd(args: CmdArgs, ctx: ExecContext): PluginOutcome<CniRes
   if (!veth.ok) return internal(veth.message);
   const hostInterface: ResultInterface = { name: veth.host.name, mac: veth.host.address };
   const containerInterface: ResultInterface = { name: veth.cont.name, mac: veth.cont.address, sandbox: args.netns };
-  const attached = attachToBridge(host, veth.host.name, n.brName, n.hairpinMode);
+  const attached = attachToBridge(host, veth.host.name, n.brName, n.hairpinMode, n.vlan);
   if (!attached.ok) return internal(attached.message);
 
   const result: CniResult = { cniVersion: '1.0.0', interfaces: [brInterface, hostInterface, containerInterface], dns: {} };

@@ -7,6 +7,7 @@
  */
 import type { CniResult } from '../../src/cni/spec.js';
 import { orderedIp } from '../lib/ipam-result.js';
+import { markV4InV6DefaultNet } from '../lib/ipam-apply.js';
 import { formatIpv4, networkOf, parseCidr, parseIpv4 } from '../../src/wire/addr.js';
 
 export interface Gateways {
@@ -44,7 +45,9 @@ export function calcGateways(result: CniResult, isGW: boolean, isDefaultGW: bool
         }
       }
       if (!v4.defaultRouteFound) {
-        result.routes = [...(result.routes ?? []), { dst: '0.0.0.0/0', ...(ipc.gateway !== undefined ? { gw: ipc.gateway } : {}) }];
+        const route = { dst: '0.0.0.0/0', ...(ipc.gateway !== undefined ? { gw: ipc.gateway } : {}) };
+        markV4InV6DefaultNet(route);
+        result.routes = [...(result.routes ?? []), route];
         v4.defaultRouteFound = true;
       }
     }

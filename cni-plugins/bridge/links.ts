@@ -22,7 +22,18 @@ export function bridgeByName(nl: Netlink, name: string): Step<LinkInfo> {
  * ensureBridge: create it (an existing one is fine), promiscuous when asked, check it is a
  * bridge, accept_ra off (errors ignored), up. Errors come back unwrapped; setupBridge wraps them.
  */
-export function ensureBridge(nl: Netlink, brName: string, mtu: number, promiscMode: boolean): Step<LinkInfo> {
+/**
+ * VLAN filtering (the vlan option): the oracle's kernel (Debian's Linux 6.1 as the reference plugins
+ * were recorded on) is built without CONFIG_BRIDGE_VLAN_FILTERING, so a new bridge asked for
+ * IFLA_BR_VLAN_FILTERING and a port VLAN add (RTM_SETLINK AF_BRIDGE) both answer EOPNOTSUPP; podnet's
+ * kernel API has no VLAN calls, so the answer is given here. Recorded texts:
+ *   failed to create bridge "cni0": could not add "cni0": operation not supported
+ *   failed to setup vlan tag on interface "vethXXXXXXXX": operation not supported (existing bridge)
+ */
+const VLAN_FILTERING_ERRNO = 'EOPNOTSUPP' as const;
+
+export function ensureBridge(nl: Netlink, brName: string, mtu: number, promiscMode: boolean, vlanFiltering = false): Step<LinkInfo> {
+  if (vlanFiltering && !nl.linkGet(brName)) return fail(`could not add "${brName}": ${goErrnoText(VLAN_FILTERING_ERRNO)}`);
   const r = nl.linkAdd({ kind: 'bridge', name: brName, ...(mtu > 0 ? { mtu } : {}) });
   if (!r.ok && r.error.errno !== 'EEXIST') return fail(`could not add "${brName}": ${goErrnoText(r.error.errno)}`);
   if (promiscMode) {
@@ -37,12 +48,13 @@ export function ensureBridge(nl: Netlink, brName: string, mtu: number, promiscMo
   return br;
 }
 
-/** The bridge half of bridge.go setupVeth: master, hairpin (set either way). */
-export function attachToBridge(nl: Netlink, hostVeth: string, brName: string, hairpin: boolean): Step {
+/** The bridge half of bridge.go setupVeth: master, hairpin (set either way), the port's VLAN. */
+export function attachToBridge(nl: Netlink, hostVeth: string, brName: string, hairpin: boolean, vlanId = 0): Step {
   const m = nl.linkSet(hostVeth, { master: brName });
   if (!m.ok) return fail(`failed to connect "${hostVeth}" to bridge ${brName}: ${goErrnoText(m.error.errno)}`);
   const h = nl.linkSet(hostVeth, { brport: { hairpin } });
   if (!h.ok) return fail(`failed to setup hairpin mode for ${hostVeth}: ${goErrnoText(h.error.errno)}`);
+  if (vlanId !== 0) return fail(`failed to setup vlan tag on interface "${hostVeth}": ${goErrnoText(VLAN_FILTERING_ERRNO)}`);
   return { ok: true, value: undefined };
 }
 

@@ -5,7 +5,7 @@
  * routes to one destination with different gateways both land.
  */
 import type { Netlink } from '../../src/kernel/api.js';
-import type { CniResult, ResultIp } from '../../src/cni/spec.js';
+import type { CniResult, ResultIp, ResultRoute } from '../../src/cni/spec.js';
 import { parseCidr, formatIpv4, prefixMask } from '../../src/wire/addr.js';
 import { goErrnoText } from './go-errors.js';
 
@@ -21,6 +21,24 @@ function ipNetFields(cidr: string): string {
 /** IPConfig.String() = fmt.Sprintf("%+v", *i); the Interface pointer's address is Go's, not reproducible. */
 export function ipConfigString(ip: ResultIp): string {
   return `{Interface:0xc000000000 Address:${ipNetFields(ip.address)} Gateway:${ip.gateway ?? '<nil>'}}`;
+}
+
+/**
+ * Routes whose destination is the default network calcGateways builds (net.IPv4zero with
+ * IPMask(net.IPv4zero): a 16-byte mask), which an error message prints in full.
+ */
+const sixteenByteMask = new WeakSet<ResultRoute>();
+
+export function markV4InV6DefaultNet(route: ResultRoute): void {
+  sixteenByteMask.add(route);
+}
+
+/** %v of the route's net.IPNet value (String has a pointer receiver): {IP MASKHEX}. */
+function ipNetValue(route: ResultRoute): string {
+  const c = parseCidr(route.dst);
+  if (!c) return `{<nil> }`;
+  if (sixteenByteMask.has(route)) return `{${formatIpv4(c.addr)} 00000000000000000000ffff00000000}`;
+  return `{${formatIpv4(c.addr)} ${prefixMask(c.len).toString(16).padStart(8, '0')}}`;
 }
 
 export function configureIface(nl: Netlink, ifName: string, res: CniResult): ApplyResult {
@@ -51,9 +69,9 @@ export function configureIface(nl: Netlink, ifName: string, res: CniResult): App
     const isV4 = !route.dst.includes(':');
     const gw = route.gw ?? (isV4 ? v4gw : undefined);
     const d = parseCidr(route.dst);
-    if (!d) return fail(`failed to add route '${route.dst} via ${gw ?? '<nil>'} dev ${ifName}': invalid argument`);
+    if (!d) return fail(`failed to add route '${ipNetValue(route)} via ${gw ?? '<nil>'} dev ${ifName}': invalid argument`);
     const r = nl.routeAdd({ dst: formatIpv4(d.addr), dstLen: d.len, dev: ifName, ...(gw !== undefined ? { gateway: gw } : {}) }, 'append');
-    if (!r.ok) return fail(`failed to add route '${route.dst} via ${gw ?? '<nil>'} dev ${ifName}': ${goErrnoText(r.error.errno)}`);
+    if (!r.ok) return fail(`failed to add route '${ipNetValue(route)} via ${gw ?? '<nil>'} dev ${ifName}': ${goErrnoText(r.error.errno)}`);
   }
   return { ok: true };
 }

@@ -3,7 +3,6 @@
  * plugins work on (current.NewResultFromResult: types/020 → 040 → 100 conversion in the CNI library).
  */
 import { compareVersions } from '../../src/cni/version.js';
-import { formatCidr, networkOf, parseCidr } from '../../src/wire/addr.js';
 import { goDns } from './dns.js';
 import type { CniResult, Dns, ResultInterface, ResultIp, ResultRoute } from '../../src/cni/spec.js';
 
@@ -15,16 +14,12 @@ const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !
 function routesOf(v: unknown): ResultRoute[] {
   if (!Array.isArray(v)) return [];
   return v.filter(isObj).map((r) => {
-    const out: ResultRoute = { dst: maskedCidr(String(r['dst'] ?? '')) };
+    // types.ParseCIDR keeps the address as written (host bits too): "10.1.2.3/8" stays so, and
+    // the kernel then refuses it as a route, as it does under the real plugin.
+    const out: ResultRoute = { dst: String(r['dst'] ?? '') };
     if (typeof r['gw'] === 'string') out.gw = r['gw'];
     return out;
   });
-}
-
-/** types.Route's dst is a net.ParseCIDR network: host bits are cleared ("10.1.2.3/8" reads as 10.0.0.0/8). */
-function maskedCidr(s: string): string {
-  const c = parseCidr(s);
-  return c ? formatCidr(networkOf(c.addr, c.len), c.len) : s;
 }
 
 /** current.Interface of CNI library v1.0.1 (what plugins v1.1.1 build with): name, mac, sandbox. */

@@ -42,8 +42,8 @@ export function setupVeth(ctx: ExecContext, req: VethRequest): VethResult {
   let mac: string | undefined;
   if (req.mac !== '') {
     mac = parseMac(req.mac);
-    // net.ParseMAC's error, returned unwrapped.
-    if (!mac) return { ok: false, message: `address ${req.mac}: invalid MAC address` };
+    // net.ParseMAC's error, which makeVeth wraps like any other (recorded: args.cni.mac "zz").
+    if (!mac) return { ok: false, message: `failed to make veth pair: address ${req.mac}: invalid MAC address` };
   }
   let hostName = '';
   let made: LinkInfo | undefined;
