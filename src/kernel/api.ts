@@ -104,7 +104,19 @@ export interface LinkInfo {
 }
 
 export type LinkAddRequest =
-  | { kind: 'veth'; name: string; peerName?: string; peerNetns?: string; mtu?: number; address?: string; peerAddress?: string; up?: boolean }
+  | {
+      kind: 'veth';
+      name: string;
+      peerName?: string;
+      peerNetns?: string;
+      mtu?: number;
+      address?: string;
+      peerAddress?: string;
+      up?: boolean;
+      /** IFLA_TXQLEN of the device and of the peer section (vishvananda/netlink sends 0 for both, so CNI veths have qlen 0). */
+      txqlen?: number;
+      peerTxqlen?: number;
+    }
   | { kind: 'bridge'; name: string; mtu?: number; address?: string; ageingTime?: number; up?: boolean }
   | { kind: 'dummy'; name: string; mtu?: number; address?: string; up?: boolean }
   | ({ kind: 'vxlan'; name: string; mtu?: number; address?: string; up?: boolean } & Partial<VxlanInfo> & { id: number })

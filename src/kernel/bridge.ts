@@ -112,7 +112,8 @@ export function bridgeDelPort(dev: NetDevice): void {
   dev.master = undefined;
   dev.brport = undefined;
   dev.promisc = Math.max(0, dev.promisc - 1);
-  if (!st.mtuSetByUser && st.ports.length > 0) br.mtu = Math.min(...st.ports.map((q) => q.dev.mtu));
+  // br_mtu_auto_adjust on br_del_if: br_mtu_min is ETH_DATA_LEN (1500) once no port is left.
+  if (!st.mtuSetByUser) br.mtu = st.ports.length > 0 ? Math.min(...st.ports.map((q) => q.dev.mtu)) : 1500;
   bridgeRecalc(br);
 }
 

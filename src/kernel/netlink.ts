@@ -113,6 +113,8 @@ export class NetlinkImpl implements Netlink {
           // given ("peer name X" brings its own, without an MTU, so the peer keeps 1500).
           if (req.peerName === undefined && req.peerNetns === undefined && req.peerAddress === undefined) peer.mtu = req.mtu;
         }
+        if (req.txqlen !== undefined) dev.txqlen = req.txqlen;
+        if (req.peerTxqlen !== undefined) peer.txqlen = req.peerTxqlen;
         if (peerNet !== net) {
           this.deps.ensureNsid(net, peerNet);
           this.deps.ensureNsid(peerNet, net);
@@ -123,10 +125,9 @@ export class NetlinkImpl implements Netlink {
         if (req.mtu !== undefined && (req.mtu < 68 || req.mtu > 65535)) return kerr('EINVAL', req.mtu < 68 ? 'mtu less than device minimum' : 'mtu greater than device maximum');
         dev = net.createDevice(req.name, 'bridge', address ?? this.deps.randomMac());
         if (address) dev.br!.macSetByUser = true;
-        if (req.mtu !== undefined) {
-          dev.mtu = req.mtu;
-          dev.br!.mtuSetByUser = true;
-        }
+        // IFLA_MTU at creation is stored by rtnl_create_link, not through br_change_mtu, so it does not
+        // count as set by the user: the first port's MTU replaces it (checked on Linux 6.1).
+        if (req.mtu !== undefined) dev.mtu = req.mtu;
         if (req.ageingTime !== undefined) dev.br!.ageingMs = req.ageingTime * 1000;
         dev.br!.fdb.set(dev.mac, { mac: dev.mac, port: undefined, isLocal: true, isStatic: true, updated: net.env.now() });
         break;
