@@ -74,9 +74,20 @@ export interface VxlanDev {
 const devs = new WeakMap<NetDevice, VxlanDev>();
 /** vn->vxlan_list: the vxlan devices whose socket lives in a namespace. */
 const byUnderlay = new WeakMap<Net, Set<VxlanDev>>();
+/**
+ * vn->sock_list: per namespace, the devices sharing each UDP port's socket, looked up for every
+ * UDP datagram delivered there. The socket is bound to INADDR_ANY (vxlan_create_sock), so the
+ * port alone finds it whatever the device's `local` address.
+ */
+const byPort = new WeakMap<Net, Map<number, VxlanDev[]>>();
 
 export function vxlanOf(dev: NetDevice): VxlanDev | undefined {
   return devs.get(dev);
+}
+
+/** The vxlan devices of `net` on UDP port `port` (up or not), or undefined when there are none. */
+export function vxlansOnPort(net: Net, port: number): readonly VxlanDev[] | undefined {
+  return byPort.get(net)?.get(port);
 }
 
 /** Every vxlan device using `net` as its underlay namespace, in creation order. */
@@ -146,6 +157,9 @@ export function vxlanNewlink(net: Net, req: Extract<LinkAddRequest, { kind: 'vxl
   let set = byUnderlay.get(net);
   if (!set) byUnderlay.set(net, (set = new Set()));
   set.add(v);
+  let ports = byPort.get(net);
+  if (!ports) byPort.set(net, (ports = new Map()));
+  ports.set(dstport, [...(ports.get(dstport) ?? []), v]);
   if (dst) {
     // __vxlan_dev_create: the default destination becomes a permanent all-zeros entry.
     v.fdb.unshift({ mac: ALL_ZEROS_MAC, remotes: [{ ip: dst, port: 0, vni: undefined, ifindex: v.cfg.lowerIfindex }], state: 'permanent', updated: net.env.now() });
@@ -158,6 +172,10 @@ export function vxlanDellink(dev: NetDevice): void {
   const v = devs.get(dev);
   if (!v) return;
   byUnderlay.get(v.underlay)?.delete(v);
+  const ports = byPort.get(v.underlay);
+  const left = (ports?.get(v.cfg.dstport) ?? []).filter((x) => x !== v);
+  if (left.length) ports!.set(v.cfg.dstport, left);
+  else ports?.delete(v.cfg.dstport);
   devs.delete(dev);
 }
 

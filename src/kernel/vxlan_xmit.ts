@@ -12,7 +12,7 @@ import { frameBytes } from './skb_bytes.js';
 import { ipRouteOutput, routeMtu } from './route.js';
 import { ipHeader, ipLocalOut } from './ip_output.js';
 import { netifReceive } from './dev.js';
-import { ALL_ZEROS_MAC, VXLAN_HEADROOM, vxlanFdbLookup, vxlanOf, vxlanSnoop, vxlansIn, type VxlanDev, type VxlanRdst } from './vxlan.js';
+import { ALL_ZEROS_MAC, VXLAN_HEADROOM, vxlanFdbLookup, vxlanOf, vxlanSnoop, vxlansOnPort, type VxlanDev, type VxlanRdst } from './vxlan.js';
 import { skbFromFrame } from './vxlan_frame.js';
 import { decodeVxlan, encodeVxlan } from '../wire/vxlan.js';
 import { isWireError } from '../wire/error.js';
@@ -86,12 +86,19 @@ function arpReduce(v: VxlanDev, skb: SkBuff): void {
   dev.net.env.soon(netifReceive as (a: unknown) => void, reply);
 }
 
+/** The last ip_local_port_range text parsed: the sysctl is read for every encapsulated frame. */
+let lastRange = { text: '', min: 32768, max: 60999 };
+function portRange(text: string): [number, number] {
+  if (text !== lastRange.text) {
+    const [lo, hi] = text.split(/\s+/).map(Number) as [number, number];
+    lastRange = { text, min: Number.isFinite(lo) ? lo : 32768, max: Number.isFinite(hi) ? hi : 60999 };
+  }
+  return [lastRange.min, lastRange.max];
+}
+
 /** udp_flow_src_port: a hash of the inner flow scaled into the namespace's local port range. */
 export function vxlanSrcPort(v: VxlanDev, skb: SkBuff): number {
-  const range = v.underlay.sysctl.get('net.ipv4.ip_local_port_range') ?? '32768\t60999';
-  const [lo, hi] = range.split(/\s+/).map(Number) as [number, number];
-  const min = Number.isFinite(lo) ? lo : 32768;
-  const max = Number.isFinite(hi) ? hi : 60999;
+  const [min, max] = portRange(v.underlay.sysctl.get('net.ipv4.ip_local_port_range') ?? '32768\t60999');
   let h = v.hashSeed >>> 0;
   const mix = (x: number): void => {
     h = Math.imul(h ^ (x >>> 0), 0x9e3779b1) >>> 0;
@@ -212,14 +219,14 @@ export function vxlanUdpRcv(net: Net, skb: SkBuff): boolean {
   const dport = skb.udp?.dport;
   if (dport === undefined) return false;
   // The socket exists while at least one device on the port is up (vxlan_open / vxlan_sock_add).
-  const onPort = vxlansIn(net).filter((v) => v.cfg.dstport === dport && v.dev.adminUp);
-  if (onPort.length === 0) return false;
+  const onPort = vxlansOnPort(net, dport);
+  if (!onPort || !onPort.some((x) => x.dev.adminUp)) return false;
   const h = decodeVxlan(skb.payload);
   if (isWireError(h)) {
     net.trace('drop', VXLAN_DROP.BAD_HEADER, h.message, skb.dev, skb);
     return true;
   }
-  const v = onPort.find((x) => x.cfg.vni === h.repr.vni);
+  const v = onPort.find((x) => x.dev.adminUp && x.cfg.vni === h.repr.vni);
   if (!v) {
     net.trace('drop', VXLAN_DROP.VNI_NOT_FOUND, `no vxlan device with vni ${h.repr.vni} on port ${dport}`, skb.dev, skb);
     return true;
