@@ -1,9 +1,10 @@
 /**
  * A plugin's result as libcni holds it (pkg/types/create, 020/040/100): created from the plugin's
  * stdout for a version, converted between versions, and marshalled as Go marshals each version's
- * struct — 1.x results go through a map (keys sorted, an empty "dns" dropped), 0.x keep field order.
+ * struct in libcni v1.1 (field order, "dns" always there; v1.2 later sorts 1.x keys and drops an
+ * empty "dns" — see docs/cni.md).
  */
-import { goJsonKind, goUnmarshal, sortKeysDeep } from './gojson.js';
+import { goJsonKind, goUnmarshal } from './gojson.js';
 import { compareVersions } from './version.js';
 import type { Dns, ResultRoute } from './spec.js';
 
@@ -17,6 +18,8 @@ export interface Iface {
 }
 
 export interface IpConf {
+  /** 0.3.x/0.4.0 only: the "version" field exactly as the plugin gave it (libcni keeps even ""). */
+  version?: string;
   interface?: number;
   address: string;
   gateway?: string;
@@ -100,7 +103,12 @@ export function createResult(version: string, bytes: string): Created {
   });
   const ips = arr(o['ips']).map((i): IpConf => {
     const io = obj(i);
-    return { ...(num(io['interface']) !== undefined ? { interface: num(io['interface'])! } : {}), address: str(io['address']) ?? '', ...(str(io['gateway']) ? { gateway: str(io['gateway'])! } : {}) };
+    return {
+      ...(V04.includes(version) ? { version: str(io['version']) ?? '' } : {}),
+      ...(num(io['interface']) !== undefined ? { interface: num(io['interface'])! } : {}),
+      address: str(io['address']) ?? '',
+      ...(str(io['gateway']) ? { gateway: str(io['gateway'])! } : {}),
+    };
   });
   const routes = arr(o['routes']).map(routeOf);
   if (V1.includes(version) && !V1.includes(claimed)) {
@@ -117,37 +125,31 @@ export function resultAsVersion(r: Result, to: string): Created {
   const from = r.cniVersion;
   const convertible = knownResultVersion(from) && knownResultVersion(target) && !(V1.includes(from) && from === '1.0.0' && target === '1.0.0');
   if (!convertible) return { ok: false, message: `no converter for CNI result version ${from} to ${target}` };
-  // Down to 0.x loses what 0.x cannot say (interface mtu, socketPath, pciID).
+  // Down to 0.x loses what 0.x cannot say (interface mtu, socketPath, pciID); 1.x -> 0.4 computes
+  // each IP's "version" from its address (convertIPConfigTo040), 0.4 -> 1.x drops it.
   const interfaces = V1.includes(target) ? r.interfaces : r.interfaces.map((i) => ({ name: i.name, ...(i.mac ? { mac: i.mac } : {}), ...(i.sandbox ? { sandbox: i.sandbox } : {}) }));
-  return { ok: true, value: { ...r, cniVersion: target, interfaces } };
+  const ips = r.ips.map(({ version, ...ip }) => {
+    if (V1.includes(target)) return ip;
+    return { version: V1.includes(from) || version === undefined ? (ip.address.includes(':') ? '6' : '4') : version, ...ip };
+  });
+  return { ok: true, value: { ...r, cniVersion: target, interfaces, ips } };
 }
 
 const dnsEmpty = (d: Dns): boolean => !d.nameservers?.length && !d.domain && !d.search?.length && !d.options?.length;
 
-/** The JSON value Go marshals the result as, for its version. */
+/** The JSON value Go marshals the result as, for its version (libcni v1.1: the structs' field order). */
 export function marshalResultValue(r: Result): unknown {
   const v = r.cniVersion;
-  if (compareVersions(v, '1.0.0') >= 0) {
-    // types100.Result.MarshalJSON: through a map, "dns" deleted when empty.
-    const out: Record<string, unknown> = { cniVersion: v };
-    if (r.interfaces.length) out['interfaces'] = r.interfaces;
-    if (r.ips.length) out['ips'] = r.ips;
-    if (r.routes.length) out['routes'] = r.routes;
-    if (!dnsEmpty(r.dns)) out['dns'] = r.dns;
-    return sortKeysDeep(out);
-  }
   if (compareVersions(v, '0.3.0') >= 0) {
     const out: Record<string, unknown> = { cniVersion: v };
     if (r.interfaces.length) out['interfaces'] = r.interfaces;
     if (r.ips.length) {
-      out['ips'] = r.ips.map((ip) => ({
-        version: ip.address.includes(':') ? '6' : '4',
-        ...(ip.interface !== undefined ? { interface: ip.interface } : {}),
-        address: ip.address,
-        ...(ip.gateway ? { gateway: ip.gateway } : {}),
-      }));
+      out['ips'] = compareVersions(v, '1.0.0') >= 0
+        ? r.ips.map(({ version: _v, ...ip }) => ip)
+        : r.ips.map((ip) => ({ version: ip.version ?? (ip.address.includes(':') ? '6' : '4'), ...(ip.interface !== undefined ? { interface: ip.interface } : {}), address: ip.address, ...(ip.gateway ? { gateway: ip.gateway } : {}) }));
     }
     if (r.routes.length) out['routes'] = r.routes;
+    // DNS is a struct: omitempty never drops it.
     out['dns'] = r.dns;
     return out;
   }

@@ -126,11 +126,11 @@ describe('ADD (AddNetworkList)', () => {
     // Only the capabilities the plugin advertises (and enables) reach runtimeConfig; prevResult as libcni marshals it.
     expect(calls[1]!.stdin['runtimeConfig']).toEqual({ portMappings: [{ hostPort: 80 }] });
     expect(calls[1]!.raw).toBe(
-      '{"capabilities":{"bandwidth":false,"portMappings":true},"cniVersion":"1.0.0","name":"net1","prevResult":{"cniVersion":"1.0.0","interfaces":[{"name":"fa","sandbox":"/var/run/netns/c1"}],"ips":[{"address":"10.0.0.2/24","gateway":"10.0.0.1","interface":0}]},"runtimeConfig":{"portMappings":[{"hostPort":80}]},"type":"fb"}',
+      '{"capabilities":{"bandwidth":false,"portMappings":true},"cniVersion":"1.0.0","name":"net1","prevResult":{"cniVersion":"1.0.0","dns":{},"interfaces":[{"name":"fa","sandbox":"/var/run/netns/c1"}],"ips":[{"address":"10.0.0.2/24","gateway":"10.0.0.1","interface":0}]},"runtimeConfig":{"portMappings":[{"hostPort":80}]},"type":"fb"}',
     );
-    // cnitool prints the last result (Result.Print: indented, no newline; 1.x keys sorted, empty dns dropped).
+    // cnitool prints the last result (Result.Print: indented, no newline, the struct's field order).
     expect(r.stdout).toBe(
-      '{\n    "cniVersion": "1.0.0",\n    "interfaces": [\n        {\n            "name": "fa",\n            "sandbox": "/var/run/netns/c1"\n        },\n        {\n            "name": "fb",\n            "sandbox": "/var/run/netns/c1"\n        }\n    ],\n    "ips": [\n        {\n            "address": "10.0.0.2/24",\n            "gateway": "10.0.0.1",\n            "interface": 0\n        }\n    ]\n}',
+      '{\n    "cniVersion": "1.0.0",\n    "interfaces": [\n        {\n            "name": "fa",\n            "sandbox": "/var/run/netns/c1"\n        },\n        {\n            "name": "fb",\n            "sandbox": "/var/run/netns/c1"\n        }\n    ],\n    "ips": [\n        {\n            "interface": 0,\n            "address": "10.0.0.2/24",\n            "gateway": "10.0.0.1"\n        }\n    ],\n    "dns": {}\n}',
     );
   });
 
@@ -145,7 +145,8 @@ describe('ADD (AddNetworkList)', () => {
     expect(rec).toMatchObject({ kind: 'cniCacheV1', containerId: CID, ifName: 'eth0', networkName: 'net1', netns: NS, cniArgs: [['A', '1']], capabilityArgs: { portMappings: [] } });
     // config is the list file's bytes as a Go []byte: base64.
     expect(Buffer.from(rec['config'] as string, 'base64').toString()).toBe(LIST());
-    expect(text).toContain('"result":{"cniVersion":"1.0.0","interfaces":[{"name":"fa"');
+    // The result went through a Go map: keys sorted, "dns" kept.
+    expect(text).toContain('"result":{"cniVersion":"1.0.0","dns":{},"interfaces":[{"name":"fa","sandbox":"/var/run/netns/c1"},{"name":"fb"');
     expect(text.endsWith('}')).toBe(true);
   });
 
@@ -239,7 +240,8 @@ describe('DEL (DelNetworkList)', () => {
     tool(ctx2, ['add', 'net1', NS]);
     calls = [];
     tool(ctx2, ['del', 'net1', NS]);
-    expect(calls[0]!.stdin['prevResult']).toMatchObject({ cniVersion: '0.4.0', ips: [{ version: '4', address: '10.0.0.2/24' }] });
+    // The fake's 0.4.0 result had no "version" per IP: libcni keeps it empty, as with the real loopback.
+    expect(calls[0]!.stdin['prevResult']).toMatchObject({ cniVersion: '0.4.0', ips: [{ version: '', address: '10.0.0.2/24' }] });
   });
   it('wraps a failing plugin\'s error and keeps the cache for a retry', () => {
     const ctx = setup({ 'a.conflist': LIST() });
