@@ -6,10 +6,9 @@
  * runtimeConfig.ipRanges prepended to "ranges", every range set canonicalised, overlaps refused.
  */
 import { loadArgs } from '../lib/cni-args.js';
-import { formatCidr, formatIpv4 } from '../../src/wire/addr.js';
 import { compareVersions } from '../../src/cni/version.js';
 import { canonicalizeRangeSet, rangeSetOverlaps, type RangeConfig, type RangeSet } from './range.js';
-import { goParseCidr, goParseIp, pluginParseIp } from './ip-text.js';
+import { formatCidr, formatIp, goParseCidr, goParseIp, pluginParseIp, type Cidr, type Ip } from './ip.js';
 
 export interface IpamRoute {
   /** The destination as written ("10.1.2.3/8" keeps its host bits), or "<nil>" when missing. */
@@ -25,7 +24,7 @@ export interface IpamConfig {
   resolvConf: string;
   ranges: RangeSet[];
   /** Requested addresses, in the order CNI_ARGS, args.cni.ips, runtimeConfig.ips give them. */
-  ipArgs: number[];
+  ipArgs: Ip[];
 }
 
 export type Loaded =
@@ -66,11 +65,9 @@ function fields(obj: Record<string, unknown>, names: string[]): [string, unknown
   return out;
 }
 
-type V4 = number;
-const IPV6_GAP = 'podnet: IPv6 addresses are not modelled by host-local yet';
 
 /** net.IP's UnmarshalText, reached through a JSON string. */
-function netIp(d: GoDecoder, v: unknown, struct: string, field: string): V4 | undefined {
+function netIp(d: GoDecoder, v: unknown, struct: string, field: string): Ip | undefined {
   if (v === null) return undefined;
   if (typeof v !== 'string') {
     d.typeError(v, struct, field, 'net.IP');
@@ -79,17 +76,15 @@ function netIp(d: GoDecoder, v: unknown, struct: string, field: string): V4 | un
   if (v === '') return undefined;
   const ip = goParseIp(v);
   if (!ip) throw new Abort(`invalid IP address: ${v}`);
-  if (ip.family === 6) throw new Abort(IPV6_GAP);
-  return ip.addr;
+  return ip;
 }
 
 /** types.IPNet's UnmarshalJSON: a string holding a CIDR. */
-function ipNet(v: unknown, struct: string, field: string): { addr: number; len: number } {
+function ipNet(v: unknown, struct: string, field: string): Cidr {
   if (typeof v !== 'string') throw new Abort(`json: cannot unmarshal ${kind(v)} into Go struct field ${struct}.${field} of type string`);
   const c = goParseCidr(v);
   if (!c) throw new Abort(`invalid CIDR address: ${v}`);
-  if (c.family === 6) throw new Abort(IPV6_GAP);
-  return { addr: c.addr, len: c.len };
+  return c;
 }
 
 /** A Range object; SUBNET absent leaves it unset (Canonicalize then finds a nil IP). */
@@ -141,13 +136,13 @@ function rangeSets(d: GoDecoder, v: unknown, struct: string, path: string, listT
 }
 
 /** A list of *ip.IP (runtimeConfig.ips, args.cni.ips); null entries are kept to crash on, as Go does. */
-function ipList(d: GoDecoder, v: unknown, struct: string, path: string): (number | null | 'empty')[] {
+function ipList(d: GoDecoder, v: unknown, struct: string, path: string): (Ip | null | 'empty')[] {
   if (v === null) return [];
   if (!Array.isArray(v)) {
     d.typeError(v, struct, path, '[]*ip.IP');
     return [];
   }
-  const out: (number | null | 'empty')[] = [];
+  const out: (Ip | null | 'empty')[] = [];
   for (const e of v) {
     if (e === null) {
       out.push(null);
@@ -164,8 +159,7 @@ function ipList(d: GoDecoder, v: unknown, struct: string, path: string): (number
     }
     const ip = pluginParseIp(e);
     if (!ip) throw new Abort(`invalid IP address ${e}`);
-    if (ip.family === 6) throw new Abort(IPV6_GAP);
-    out.push(ip.addr);
+    out.push(ip);
   }
   return out;
 }
@@ -184,15 +178,13 @@ function routes(d: GoDecoder, v: unknown): IpamRoute[] {
     for (const [name, value] of fields(r, ['dst', 'gw'])) {
       if (name === 'dst') {
         if (value === null) continue;
-        const n = ipNet(value, 'IPAMConfig', 'ipam.routes');
-        out.dst = formatCidr(n.addr, n.len);
+        out.dst = formatCidr(ipNet(value, 'IPAMConfig', 'ipam.routes'));
       } else if (value !== null) {
         if (typeof value !== 'string') throw new Abort(`json: cannot unmarshal ${kind(value)} into Go struct field IPAMConfig.ipam.routes of type net.IP`);
         if (value === '') continue;
         const ip = goParseIp(value);
         if (!ip) throw new Abort(`invalid IP address: ${value}`);
-        if (ip.family === 6) throw new Abort(IPV6_GAP);
-        out.gw = formatIpv4(ip.addr);
+        out.gw = formatIp(ip);
       }
     }
     return out;
@@ -249,9 +241,9 @@ function load(stdin: string, envArgs: string): Loaded {
   let name = '';
   let cniVersion = '';
   let ipam: Record<string, unknown> | undefined;
-  let rtIps: (number | null | 'empty')[] = [];
+  let rtIps: (Ip | null | 'empty')[] = [];
   let rtRanges: RangeEntry[][] | undefined;
-  let argIps: (number | null | 'empty')[] = [];
+  let argIps: (Ip | null | 'empty')[] = [];
   const conf: IpamConfig = { name: '', routes: [], dataDir: '', resolvConf: '', ranges: [], ipArgs: [] };
   const section: IpamSection = { ranges: [] };
   for (const [field, value] of fields(top, ['name', 'cniVersion', 'ipam', 'runtimeConfig', 'args'])) {
@@ -297,20 +289,19 @@ function load(stdin: string, envArgs: string): Loaded {
   const { legacy, ranges } = section;
 
   // CNI_ARGS IP=... comes first, then args.cni.ips, then runtimeConfig.ips.
-  const requested: (number | null | 'empty')[] = [];
+  const requested: (Ip | null | 'empty')[] = [];
   if (envArgs !== '') {
     const a = loadArgs(envArgs, {
       IP: (v) => {
         if (v === '') return { ok: true, value: 'empty' };
         const ip = pluginParseIp(v);
         if (!ip) return { ok: false, message: `invalid IP address ${v}` };
-        return { ok: true, value: ip.family === 6 ? 'v6' : ip.addr };
+        return { ok: true, value: ip };
       },
     });
     if (!a.ok) return { ok: false, message: a.message };
-    const ip = a.values.get('IP');
-    if (ip === 'v6') return { ok: false, message: IPV6_GAP };
-    if (typeof ip === 'number') requested.push(ip);
+    const ip = a.values.get('IP') as Ip | 'empty' | undefined;
+    if (ip !== undefined && ip !== 'empty') requested.push(ip);
   }
   requested.push(...argIps, ...rtIps);
   for (const ip of requested) {
@@ -328,7 +319,8 @@ function load(stdin: string, envArgs: string): Loaded {
     conf.ranges.push(canon.value);
   }
   // Spec 0.2.0 and older carry one address per family.
-  if (conf.ranges.length > 1 && !(cniVersion !== '' && compareVersions(cniVersion, '0.3.0') >= 0)) {
+  const v6Sets = conf.ranges.filter((r) => r[0]!.rangeStart.v6).length;
+  if ((v6Sets > 1 || conf.ranges.length - v6Sets > 1) && !(cniVersion !== '' && compareVersions(cniVersion, '0.3.0') >= 0)) {
     return { ok: false, message: `CNI version ${cniVersion} does not support more than 1 address per family` };
   }
   for (let i = 0; i < conf.ranges.length - 1; i++) {

@@ -9,7 +9,7 @@ import { result } from '../../src/commands/types.js';
 import { cniError, pluginMain, type CmdArgs, type PluginOutcome } from '../../src/cni/skel.js';
 import { CniErrorCode, type CniResult, type Dns, type ResultIp } from '../../src/cni/spec.js';
 import { REFERENCE_PLUGIN_VERSIONS } from '../../src/cni/version.js';
-import { formatIpv4 } from '../../src/wire/addr.js';
+import { formatIp, ipEq } from './ip.js';
 import { IpAllocator } from './allocator.js';
 import { loadIpamConfig, type IpamConfig } from './config.js';
 import { parseResolvConf } from './dns.js';
@@ -49,7 +49,7 @@ function add(args: CmdArgs, ctx: ExecContext): PluginOutcome<CniResult> {
   // Requested addresses are handed to the first range set holding them; any left over fail the ADD.
   // (Go keeps them in a map, so with two requests in one set which one wins is random; podnet takes
   // the first given.)
-  const requested = [...new Set(conf.ipArgs)];
+  const requested = conf.ipArgs.filter((ip, i) => conf.ipArgs.findIndex((o) => ipEq(o, ip)) === i);
   const allocs: IpAllocator[] = [];
   const ips: ResultIp[] = [];
   const rollback = () => allocs.forEach((a) => a.release(args.containerID, args.ifName));
@@ -68,7 +68,7 @@ function add(args: CmdArgs, ctx: ExecContext): PluginOutcome<CniResult> {
   }
   if (requested.length > 0) {
     rollback();
-    return internal(`failed to allocate all requested IPs: ${requested.map(formatIpv4).join(' ')}`);
+    return internal(`failed to allocate all requested IPs: ${requested.map(formatIp).join(' ')}`);
   }
   return { ok: true, value: { cniVersion: '1.0.0', ips, routes: conf.routes, dns } };
 }

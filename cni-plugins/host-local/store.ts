@@ -6,7 +6,7 @@
  */
 import { posix } from 'node:path';
 import type { HostFs } from '../../src/world/fs.js';
-import { formatIpv4, parseIpv4 } from '../../src/wire/addr.js';
+import { formatIp, goParseIp, type Ip } from './ip.js';
 
 export const DEFAULT_DATA_DIR = '/var/lib/cni/networks';
 const LAST_IP_FILE_PREFIX = 'last_reserved_ip.';
@@ -46,20 +46,20 @@ export class Store {
   }
 
   /** Reserve: create the address's file exclusively; false when it already exists. */
-  reserve(id: string, ifname: string, ip: number, rangeId: number): { ok: true; reserved: boolean } | { ok: false; message: string } {
-    const file = `${this.dir}/${formatIpv4(ip)}`;
+  reserve(id: string, ifname: string, ip: Ip, rangeId: number): { ok: true; reserved: boolean } | { ok: false; message: string } {
+    const file = `${this.dir}/${formatIp(ip)}`;
     if (this.fs.stat(file) !== undefined) return { ok: true, reserved: false };
     const w = this.fs.write(file, trimSpace(id) + LINE_BREAK + ifname);
     if (!w.ok) return { ok: false, message: `open ${file}: ${goText(w.error.message)}` };
-    const last = this.fs.write(`${this.dir}/${LAST_IP_FILE_PREFIX}${rangeId}`, formatIpv4(ip));
+    const last = this.fs.write(`${this.dir}/${LAST_IP_FILE_PREFIX}${rangeId}`, formatIp(ip));
     if (!last.ok) return { ok: false, message: `open ${this.dir}/${LAST_IP_FILE_PREFIX}${rangeId}: ${goText(last.error.message)}` };
     return { ok: true, reserved: true };
   }
 
   /** LastReservedIP: net.ParseIP of the file's whole content (so anything else reads as none). */
-  lastReservedIp(rangeId: number): number | undefined {
+  lastReservedIp(rangeId: number): Ip | undefined {
     const r = this.fs.read(`${this.dir}/${LAST_IP_FILE_PREFIX}${rangeId}`);
-    return r.ok ? parseIpv4(r.value) : undefined;
+    return r.ok ? goParseIp(r.value) : undefined;
   }
 
   /** filepath.Walk over the store: every file below it, in lexical order, with its content. */
@@ -98,12 +98,12 @@ export class Store {
   }
 
   /** GetByID: the addresses whose files name ID on IFNAME (or ID alone), in walk order. */
-  getById(id: string, ifname: string): number[] {
+  getById(id: string, ifname: string): Ip[] {
     const full = trimSpace(id) + LINE_BREAK + ifname;
     const old = trimSpace(id);
     return this.walk()
       .filter((f) => trimSpace(f.data) === full || trimSpace(f.data) === old)
-      .map((f) => parseIpv4(f.name))
-      .filter((ip): ip is number => ip !== undefined);
+      .map((f) => goParseIp(f.name))
+      .filter((ip): ip is Ip => ip !== undefined);
   }
 }
