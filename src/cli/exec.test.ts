@@ -103,6 +103,25 @@ describe('podnet world / exec / shims', () => {
   }, 120_000);
 });
 
+describe('podnet lab --world', () => {
+  it('runs the lab on the saved world (host "host") and saves what it did back', () => {
+    const w = join(dir, 'w.json');
+    main(['world', 'new', w]);
+    process.env['PODNET_WORLD'] = w;
+    expect(main(['exec', 'ip', 'link', 'add', 'pre', 'type', 'veth', 'peer', 'name', 'pre-p'])).toBe(0);
+    const lab = join(dir, 'x.lab');
+    writeFileSync(lab, 'ip link set pre up\nip -br link show pre\nip netns add from-lab\n');
+    expect(main(['lab', lab, '--world', w])).toBe(0);
+    expect(out).toMatch(/^pre@pre-p +LOWERLAYERDOWN /);
+    out = '';
+    expect(main(['exec', 'ip', 'netns'])).toBe(0);
+    expect(out).toBe('from-lab\n');
+    expect(JSON.parse(readFileSync(w, 'utf8')).journal.map((e: { op: string }) => e.op)).toEqual(['host', 'exec', 'lab', 'exec']);
+    expect(main(['lab', lab, '--world', join(dir, 'none.json')])).toBe(2);
+    expect(err).toBe(`podnet lab: world file '${join(dir, 'none.json')}': No such file or directory\n`);
+  });
+});
+
 describe('readsStdin', () => {
   it('is true for programs that read stdin, and false where the real tool would leave it unread', () => {
     expect(readsStdin(['iptables-restore'])).toBe(true);

@@ -10,10 +10,10 @@
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { lookupCommand } from '../commands/registry.js';
-import { runLab } from '../commands/shell/lab.js';
 import { allPaths, renderStepPaths, type StepPaths } from './all-paths.js';
 import { writeCapture } from './capture.js';
 import { renderTrace } from './trace.js';
+import { withSessionWorld } from './world.js';
 
 export interface LabCliOptions {
   json?: boolean;
@@ -22,6 +22,8 @@ export interface LabCliOptions {
   seed: string;
   /** After each step that met a random branch, every outcome it can have (docs/lab-shell.md). */
   allPaths?: boolean;
+  /** Run on this world file's world (host "host") and save it back, instead of a fresh world. */
+  world?: string;
 }
 
 const NODE_ERRNO_TEXT: Record<string, string> = {
@@ -46,14 +48,24 @@ export function labCommand(file: string, opts: LabCliOptions): number {
     process.stderr.write(`podnet: cannot read lab file '${file}': ${NODE_ERRNO_TEXT[code] ?? (e as Error).message}\n`);
     return 2;
   }
-  const lab = runLab(text, {
-    file,
-    cwd: dirname(resolve(file)),
-    seed: Number(opts.seed),
-    ...(opts.trace || opts.allPaths ? { trace: true } : {}),
-    ...(opts.pcap ? { pcap: true } : {}),
-    lookup: lookupCommand,
-  });
+  if (opts.world !== undefined && opts.allPaths) {
+    process.stderr.write('podnet lab: --all-paths re-runs the lab on fresh worlds, so it cannot be combined with --world\n');
+    return 2;
+  }
+  // A recorded world (a fresh one, or --world's), so a real program a line runs acts on it (docs/shims.md).
+  const ran = withSessionWorld(opts.world, Number(opts.seed), (session) =>
+    session.runLab(text, {
+      file,
+      cwd: dirname(resolve(file)),
+      ...(opts.trace || opts.allPaths ? { trace: true } : {}),
+      ...(opts.pcap ? { pcap: true } : {}),
+    }),
+  );
+  if (!ran.ok) {
+    process.stderr.write(`podnet lab: ${ran.error.message}\n`);
+    return 2;
+  }
+  const lab = ran.value;
   const paths = new Map<number, StepPaths>();
   if (opts.allPaths) {
     for (const sp of allPaths(text, { file, cwd: dirname(resolve(file)), seed: Number(opts.seed), lookup: lookupCommand }, lab)) paths.set(sp.step, sp);

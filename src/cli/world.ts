@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { loadWorld, saveWorld, withWorldLock } from '../world/persist.js';
 import { Session } from '../world/session.js';
-import { ok } from '../errors.js';
+import { ok, type Result } from '../errors.js';
 
 export interface WorldNewOptions {
   seed: string;
@@ -75,6 +75,21 @@ export function worldShow(file: string, opts: { json?: boolean }): number {
   ];
   process.stdout.write(lines.join('\n') + '\n');
   return 0;
+}
+
+/**
+ * Runs fn on a recorded world: a fresh one under `seed` when no file is given, else FILE's world,
+ * locked from load to save and saved back after fn (`podnet lab FILE --world W`).
+ */
+export function withSessionWorld<T>(file: string | undefined, seed: number, fn: (s: Session) => T): Result<T> {
+  if (file === undefined) return ok(fn(new Session({ seed })));
+  return withWorldLock(file, () => {
+    const s = loadWorld(file);
+    if (!s.ok) return s;
+    const out = fn(s.value);
+    const w = saveWorld(s.value, file);
+    return w.ok ? ok(out) : w;
+  });
 }
 
 export function registerWorld(program: Command, done: (status: number) => void): void {
