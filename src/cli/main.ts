@@ -42,6 +42,7 @@ export function main(argv: string[]): number {
     .option('--pcap <out>', 'write every frame seen to OUT (pcapng, one interface per host/netns/device)')
     .option('--seed <n>', 'seed for everything Linux does at random', '1')
     .option('--all-paths', 'after a command whose packets met a random branch, list every outcome with its probability')
+    .option('--world <file>', 'run on the world in FILE (podnet world new) and save it back, instead of a fresh world')
     .action((file: string, opts: { json?: boolean; trace?: boolean; pcap?: string; seed: string; allPaths?: boolean }) => {
       status = labCommand(file, opts);
     });
