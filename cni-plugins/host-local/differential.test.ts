@@ -18,8 +18,9 @@ const CONFIGS = [
   '{"cniVersion":"0.4.0","name":"small","type":"host-local","ipam":{"type":"host-local","subnet":"10.10.0.0/29"}}',
   '{"cniVersion":"0.3.1","name":"small","type":"host-local","ipam":{"type":"host-local","subnet":"10.10.0.0/29","rangeStart":"10.10.0.3","rangeEnd":"10.10.0.5","routes":[{"dst":"0.0.0.0/0"}]}}',
   '{"cniVersion":"1.0.0","name":"sets","type":"host-local","ipam":{"type":"host-local","ranges":[[{"subnet":"10.20.0.0/30"},{"subnet":"10.20.1.0/29","rangeStart":"10.20.1.3","rangeEnd":"10.20.1.5","gateway":"10.20.1.4"}],[{"subnet":"10.30.0.0/29","gateway":"10.30.0.6"}]]}}',
+  '{"cniVersion":"1.0.0","name":"dual","type":"host-local","ipam":{"type":"host-local","ranges":[[{"subnet":"10.40.0.0/29"}],[{"subnet":"fd40::/125","rangeStart":"fd40::3"}]]}}',
 ];
-const REQUESTABLE = ['10.10.0.1', '10.10.0.2', '10.10.0.4', '10.10.0.6', '10.10.0.7', '10.20.0.2', '10.20.1.4', '10.20.1.5', '10.30.0.3', '10.30.0.6', '10.99.0.1'];
+const REQUESTABLE = ['10.10.0.1', '10.10.0.2', '10.10.0.4', '10.10.0.6', '10.10.0.7', '10.20.0.2', '10.20.1.4', '10.20.1.5', '10.30.0.3', '10.30.0.6', '10.99.0.1', '10.40.0.3', 'fd40::1', 'fd40::4', 'fd40::7'];
 
 interface Op {
   command: 'ADD' | 'DEL' | 'CHECK';
@@ -121,7 +122,7 @@ const skip =
   namespacesUnavailable();
 
 describe('host-local against /usr/lib/cni/host-local (random ADD/DEL/CHECK sequences)', () => {
-  const SEEDS = [1, 2, 3, 4];
+  const SEEDS = [1, 2, 3, 4, 5];
   const LENGTH = 60;
   it.skipIf(skip !== undefined)('agrees on every output, exit status and the final store', () => {
     // One isolated host per seed would be slow; one script runs every sequence, each in its own store.
