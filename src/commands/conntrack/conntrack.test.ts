@@ -121,3 +121,23 @@ describe('conntrack -G and the tcp --state / --status filters', () => {
     expect(runConntrack(['-L', '--state', 'TIME_WAIT'], ct).exitCode).toBe(2);
   });
 });
+
+describe('conntrack -I', () => {
+  it('creates a confirmed entry with the given timeout, state, status and mark; a second one with the same tuple is refused', () => {
+    let now = 0;
+    const ct = new Conntrack({ now: () => now, rng: () => 0 });
+    const args = ['-I', '-p', 'tcp', '-s', '1.1.1.1', '-d', '2.2.2.2', '--sport', '1000', '--dport', '80', '--state', 'ESTABLISHED', '-t', '100', '-u', 'SEEN_REPLY', '-m', '5'];
+    expect(runConntrack(args, ct)).toEqual({ exitCode: 0, stdout: '', stderr: `${SUMMARY}: 1 flow entries have been created.\n` });
+    expect(runConntrack(['-L'], ct).stdout).toBe('tcp      6 99 ESTABLISHED src=1.1.1.1 dst=2.2.2.2 sport=1000 dport=80 src=2.2.2.2 dst=1.1.1.1 sport=80 dport=1000 mark=5 use=1\n');
+    expect(runConntrack(args, ct).stderr).toBe(`${SUMMARY}: Operation failed: Such conntrack exists, try -U to update\n`);
+    now = 100_500;
+    expect(runConntrack(['-C'], ct).stdout).toBe('0\n');
+  });
+
+  it('asks for --protonum, --timeout and the tcp --state in that order', () => {
+    const ct = new Conntrack({ now: () => 0, rng: () => 0 });
+    expect(runConntrack(['-I', '-s', '1.1.1.1', '-d', '2.2.2.2', '-t', '5'], ct).stderr).toContain("`--protonum'");
+    expect(runConntrack(['-I', '-p', 'tcp', '-s', '1.1.1.1', '-d', '2.2.2.2', '--sport', '1', '--dport', '2', '--state', 'SYN_SENT'], ct).stderr).toContain("`--timeout'");
+    expect(runConntrack(['-I', '-p', 'tcp', '-s', '1.1.1.1', '-d', '2.2.2.2', '--sport', '1', '--dport', '2', '-t', '5'], ct).stderr).toContain("`--state'");
+  });
+});

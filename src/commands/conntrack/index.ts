@@ -3,7 +3,7 @@
  * connection tracking entries, printed the way the real tool prints them — one line per flow on
  * stdout, the "N flow entries have been shown." summary on stderr, and its errors and exit codes.
  */
-import type { Conntrack, CtEntry, Tuple } from '../../kernel/netfilter/conntrack.js';
+import type { Conntrack, CtEntry, TcpCtState, Tuple } from '../../kernel/netfilter/conntrack.js';
 import { formatIpv4, parseIpv4 } from '../../wire/addr.js';
 import { result, type Command, type ExecContext, type ExecResult } from '../types.js';
 import { CONNTRACK_HELP } from './help.js';
@@ -19,8 +19,21 @@ const PROTOS: Record<string, number> = { tcp: 6, udp: 17, udplite: 136, icmp: 1,
 const PROTO_NAME: Record<number, string> = { 1: 'icmp', 6: 'tcp', 17: 'udp', 33: 'dccp', 47: 'gre', 58: 'icmpv6', 132: 'sctp', 136: 'udplite' };
 const PORT_PROTOS = new Set([6, 17, 33, 132, 136]);
 
-type Cmd = 'L' | 'D' | 'F' | 'C' | 'G';
-const CMD_OPTS: Record<string, Cmd> = { '-L': 'L', '--dump': 'L', '-D': 'D', '--delete': 'D', '-F': 'F', '--flush': 'F', '-C': 'C', '--count': 'C', '-G': 'G', '--get': 'G' };
+type Cmd = 'L' | 'D' | 'F' | 'C' | 'G' | 'I';
+const CMD_OPTS: Record<string, Cmd> = {
+  '-L': 'L',
+  '--dump': 'L',
+  '-D': 'D',
+  '--delete': 'D',
+  '-F': 'F',
+  '--flush': 'F',
+  '-C': 'C',
+  '--count': 'C',
+  '-G': 'G',
+  '--get': 'G',
+  '-I': 'I',
+  '--create': 'I',
+};
 
 /** The TCP states `--state` names (conntrack-tools' tcp extension, nf_conntrack_tcp's names). */
 const TCP_STATES = ['NONE', 'SYN_SENT', 'SYN_RECV', 'ESTABLISHED', 'FIN_WAIT', 'CLOSE_WAIT', 'LAST_ACK', 'TIME_WAIT', 'CLOSE', 'LISTEN', 'SYN_SENT2'];
@@ -45,6 +58,10 @@ interface Filter {
   tcpStates?: string[];
   /** --status: every one of these bits set (UNSET: none). */
   status?: string[];
+  /** -I only: --timeout, the reply ports. */
+  timeout?: number;
+  replySport?: number;
+  replyDport?: number;
 }
 
 interface Parsed {
@@ -112,12 +129,12 @@ function parse(args: string[]): ParseResult {
     if (a === '-h' || a === '--help') return { ok: false, exit: result(0, CONNTRACK_HELP) };
     if (a === '-V' || a === '--version') return { ok: false, exit: result(0, `${VERSION}\n`) };
     // Port options exist only once -p loaded a protocol extension that has ports.
-    const portOpt = a === '--sport' || a === '--orig-port-src' || a === '--dport' || a === '--orig-port-dst';
+    const portOpt = a === '--sport' || a === '--orig-port-src' || a === '--dport' || a === '--orig-port-dst' || a === '--reply-port-src' || a === '--reply-port-dst';
     if (portOpt && !(f.proto !== undefined && PORT_PROTOS.has(f.proto))) return fail(`unknown option \`${a}'`);
     // --state belongs to the tcp extension, loaded by -p tcp.
     const tcpOpt = a === '--state';
     if (tcpOpt && f.proto !== 6) return fail(`unknown option \`${a}'`);
-    const long = portOpt || tcpOpt ? a : a === '-u' || a === '--status' ? '--status' : LONG[a];
+    const long = portOpt || tcpOpt ? a : a === '-u' || a === '--status' ? '--status' : a === '-t' || a === '--timeout' ? '--timeout' : LONG[a];
     if (!long) return fail(`unknown option \`${a}'`);
     out.given.add(long === '--orig-port-src' ? '--sport' : long === '--orig-port-dst' ? '--dport' : long);
     // -n / -g take an optional address: conntrack consumes the next word unless it is an option.
@@ -160,12 +177,22 @@ function parse(args: string[]): ParseResult {
       case '--sport':
       case '--orig-port-src':
       case '--dport':
-      case '--orig-port-dst': {
+      case '--orig-port-dst':
+      case '--reply-port-src':
+      case '--reply-port-dst': {
         // The tool reads ports with atoi: garbage is port 0, not an error.
         const n = Number.parseInt(val, 10) || 0;
         if (!(n >= 0 && n <= 65535)) return fail(`Bad parameter \`${val}'`);
         if (long === '--sport' || long === '--orig-port-src') f.sport = n;
-        else f.dport = n;
+        else if (long === '--dport' || long === '--orig-port-dst') f.dport = n;
+        else if (long === '--reply-port-src') f.replySport = n;
+        else f.replyDport = n;
+        break;
+      }
+      case '--timeout': {
+        // strtoul: garbage reads as 0.
+        const n = /^\d+/.exec(val);
+        f.timeout = n ? Number(n[0]) : 0;
         break;
       }
       case '--mark':
@@ -230,6 +257,44 @@ function matches(e: CtEntry, f: Filter): boolean {
     }
   }
   return true;
+}
+
+/**
+ * -I (ctnetlink_create_conntrack): the options it cannot do without, in conntrack's order — the
+ * protocol, a timeout, the tcp extension's --state — then the entry, its reply tuple the inverse
+ * of the original unless -r/-q/--reply-port-* say otherwise.
+ */
+function create(p: Parsed, ct: Conntrack | undefined): ExecResult {
+  const f = p.filter;
+  if (f.proto === undefined) return paramError("You need to supply the `--protonum' option for this command");
+  if (f.timeout === undefined) return paramError("You need to supply the `--timeout' option for this command");
+  if (f.proto === 6 && !f.tcpStates) return paramError("You need to supply the `--state' option for this command");
+  if (f.origSrc === undefined || f.origDst === undefined) return paramError("you have to specify `--src' and `--dst'");
+  if (f.proto === 1) return result(1, '', 'podnet: unsupported: conntrack -I -p icmp (--icmp-type/--icmp-code/--icmp-id) is not modelled\n');
+  const ports = PORT_PROTOS.has(f.proto);
+  if (ports && (f.sport === undefined || f.dport === undefined)) return paramError("you have to specify `--sport' and `--dport'");
+  if (!ct) return result(1, '', `${VERSION}: Operation failed: Operation not supported\n`);
+  const orig: Tuple = { src: f.origSrc, dst: f.origDst, proto: f.proto, sport: ports ? f.sport! : 0, dport: ports ? f.dport! : 0 };
+  const reply: Tuple = {
+    src: f.replySrc ?? orig.dst,
+    dst: f.replyDst ?? orig.src,
+    proto: f.proto,
+    sport: ports ? (f.replySport ?? orig.dport) : 0,
+    dport: ports ? (f.replyDport ?? orig.sport) : 0,
+  };
+  const state = f.tcpStates?.[0];
+  const made = ct.insert({
+    orig,
+    reply,
+    timeoutSec: f.timeout,
+    ...(state && state !== 'NONE' && state !== 'LISTEN' && state !== 'SYN_SENT2' ? { tcpState: state as TcpCtState } : {}),
+    ...(f.mark !== undefined ? { mark: f.mark } : {}),
+    ...(f.zone !== undefined ? { zone: f.zone } : {}),
+    seenReply: f.status?.includes('SEEN_REPLY') ?? false,
+    assured: f.status?.includes('ASSURED') ?? false,
+  });
+  if (!made) return result(1, '', `${VERSION}: Operation failed: Such conntrack exists, try -U to update\n`);
+  return result(0, '', `${VERSION}: 1 flow entries have been created.\n`);
 }
 
 /**
@@ -298,7 +363,7 @@ export function formatEntry(ct: Conntrack, e: CtEntry, extended: boolean): strin
 }
 
 /** Runs conntrack against a namespace's table (undefined: conntrack not running there, nothing tracked). */
-export function runConntrack(args: string[], ct: Conntrack | undefined): ExecResult {
+export function runConntrack(args: string[], ct: Conntrack | undefined, start?: () => Conntrack | undefined): ExecResult {
   if (args.length === 0) return result(0, CONNTRACK_HELP);
   const parsed = parse(args);
   if (!parsed.ok) return parsed.exit;
@@ -319,6 +384,8 @@ export function runConntrack(args: string[], ct: Conntrack | undefined): ExecRes
     const bad = getCheck(p);
     if (bad) return bad;
   }
+  // ctnetlink creates entries even where no hook tracks packets yet: the table exists with the module.
+  if (p.cmd === 'I') return create(p, ct ?? start?.());
   const entries = (ct?.entries() ?? []).filter((e) => matches(e, p.filter));
   switch (p.cmd) {
     case 'C':
@@ -347,7 +414,8 @@ export const conntrack: Command = (argv: string[], ctx: ExecContext): ExecResult
   const nl = ctx.host.netlink(ctx.netns);
   if (!nl.ok) return result(1, '', `${VERSION}: Operation failed: ${nl.error.message}\n`);
   try {
-    return runConntrack(argv.slice(1), nl.value.conntrack?.());
+    const api = nl.value;
+    return runConntrack(argv.slice(1), api.conntrack?.(), () => (api.xtables?.(), api.conntrack?.()));
   } catch (e) {
     // A podnet bug must not crash the lab; report it the way a crashing tool would.
     return result(1, '', `conntrack: internal error: ${(e as Error).message}\n`);

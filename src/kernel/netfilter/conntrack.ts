@@ -41,6 +41,8 @@ export interface CtEntry {
   assured: boolean;
   /** TCP: which directions have sent a FIN. */
   finSeen?: { orig: boolean; reply: boolean };
+  /** A timeout set from user space (conntrack -I -t), ms, in force until the next packet refreshes the entry. */
+  timeout?: number;
 }
 
 export type TcpCtState = 'SYN_SENT' | 'SYN_RECV' | 'ESTABLISHED' | 'FIN_WAIT' | 'CLOSE_WAIT' | 'LAST_ACK' | 'TIME_WAIT' | 'CLOSE';
@@ -120,6 +122,7 @@ const ICMP_ERRORS = new Set([3, 4, 5, 11, 12]);
  * established, anything else 600 s. The TCP state machine itself is not modelled.
  */
 export function timeoutMs(e: CtEntry): number {
+  if (e.timeout !== undefined) return e.timeout;
   if (e.orig.proto === 6) return (e.tcpState ? TCP_TIMEOUTS[e.tcpState] : e.seenReply ? 432000 : 120) * 1000;
   const s = e.orig.proto === 17 ? (e.assured ? 120 : 30) : e.orig.proto === 1 ? 30 : 600;
   return s * 1000;
@@ -236,6 +239,7 @@ export class Conntrack {
       ref = { entry, dir: 'orig', state: 'NEW' };
     }
     ref.entry.lastSeen = this.opts.now();
+    delete ref.entry.timeout;
     if (t.proto === 6 && p.tcpFlags !== undefined) {
       tcpTransition(ref.entry, ref.dir, p.tcpFlags);
       // nf_conntrack_tcp_packet: "If only reply is a RST, we can consider ourselves not to have an
@@ -401,6 +405,36 @@ export class Conntrack {
     if (this.byTuple.get(k)?.entry !== e) return false;
     this.byTuple.delete(k);
     this.byTuple.delete(key(e.reply, e.zone));
+    return true;
+  }
+
+  /**
+   * ctnetlink_create_conntrack (`conntrack -I`): a confirmed entry made from user space, with no NAT
+   * bound, its timeout counting from now. false (EEXIST) when either tuple is already tracked.
+   */
+  insert(spec: { orig: Tuple; reply: Tuple; timeoutSec: number; tcpState?: TcpCtState; mark?: number; zone?: number; seenReply?: boolean; assured?: boolean }): boolean {
+    const zone = spec.zone ?? 0;
+    if (this.find(spec.orig, zone) || this.find(spec.reply, zone)) return false;
+    const now = this.opts.now();
+    const e: CtEntry = {
+      orig: { ...spec.orig },
+      reply: { ...spec.reply },
+      seenReply: spec.seenReply ?? false,
+      confirmed: true,
+      srcNatDone: false,
+      dstNatDone: false,
+      srcNat: false,
+      dstNat: false,
+      mark: spec.mark ?? 0,
+      zone,
+      lastSeen: now,
+      created: now,
+      assured: spec.assured ?? false,
+      timeout: spec.timeoutSec * 1000,
+      ...(spec.tcpState ? { tcpState: spec.tcpState } : {}),
+    };
+    this.byTuple.set(key(e.orig, zone), { entry: e, dir: 'orig' });
+    this.byTuple.set(key(e.reply, zone), { entry: e, dir: 'reply' });
     return true;
   }
 
