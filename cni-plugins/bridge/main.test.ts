@@ -60,9 +60,9 @@ describe('bridge ADD (isGateway, ipMasq), as /usr/lib/cni/bridge v1.1.1', () => 
     expect(n.sh('ip', '-n', 'c1', '-4', 'addr', 'show', 'eth0')).toContain('    inet 10.22.0.2/16 brd 10.22.255.255 scope global eth0\n');
     const links = anon(n.sh('ip', 'link'));
     expect(links).toContain('2: cni0: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue state UP mode DEFAULT group default qlen 1000\n');
-    expect(links).toContain('3: <veth>@if2: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue master cni0 state UP mode DEFAULT group default');
+    expect(links).toContain('3: <veth>@if2: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue master cni0 state UP mode DEFAULT group default \n');
     expect(links).toContain('link/ether <mac> brd ff:ff:ff:ff:ff:ff link-netns c1\n');
-    expect(anon(n.sh('ip', '-n', 'c1', 'link', 'show', 'eth0'))).toMatch(/^2: eth0@if3: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue state UP mode DEFAULT group default/);
+    expect(anon(n.sh('ip', '-n', 'c1', 'link', 'show', 'eth0'))).toBe('2: eth0@if3: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue state UP mode DEFAULT group default \n    link/ether <mac> brd ff:ff:ff:ff:ff:ff link-netnsid 0\n');
     expect(n.sh('sysctl', 'net.ipv4.ip_forward')).toBe('net.ipv4.ip_forward = 1\n');
     expect(natRules(n)).toBe(
       '*nat\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\n' +
@@ -151,7 +151,7 @@ describe('bridge ADD (isGateway, ipMasq), as /usr/lib/cni/bridge v1.1.1', () => 
 });
 
 describe('bridge ADD options, as /usr/lib/cni/bridge v1.1.1', () => {
-  it('mtu, hairpinMode and isDefaultGateway (recorded with a /24 host-local range)', () => {
+  it('mtu, hairpinMode and isDefaultGateway (recorded with a /24 host-local range); DEL gives the bridge 1500 back', () => {
     const n = node();
     const r = n.cni('bridge', 'ADD', 'c1', conf({ bridge: 'br7', mtu: 1400, hairpinMode: true, isDefaultGateway: true }, { ips: [{ address: '10.22.0.2/24', gateway: '10.22.0.1' }], dns: {} }, '0.4.0'));
     expect(r.exitCode).toBe(0);
@@ -163,6 +163,9 @@ describe('bridge ADD options, as /usr/lib/cni/bridge v1.1.1', () => {
     expect(n.ns('c1').linkGet('eth0')!.mtu).toBe(1400);
     expect(n.sh('ip', '-n', 'c1', 'route')).toBe('default via 10.22.0.1 dev eth0 \n10.22.0.0/24 dev eth0 proto kernel scope link src 10.22.0.2 \n');
     expect(n.sh('sysctl', 'net.ipv4.ip_forward')).toBe('net.ipv4.ip_forward = 1\n');
+    // recorded: after DEL, "2: br7: <BROADCAST,MULTICAST,UP> mtu 1500" (the creation MTU was not user-set)
+    n.cni('bridge', 'DEL', 'c1', conf({ bridge: 'br7', mtu: 1400, hairpinMode: true, isDefaultGateway: true }, {}, '0.4.0'));
+    expect(n.root.linkGet('br7')!.mtu).toBe(1500);
   });
 
   it('isDefaultGateway keeps an IPAM default route that has a gateway', () => {

@@ -56,6 +56,10 @@ export function setupVeth(ctx: ExecContext, req: VethRequest): VethResult {
       peerNetns: req.contNetns,
       ...(req.mtu > 0 ? { mtu: req.mtu } : {}),
       ...(mac ? { peerAddress: mac } : {}),
+      // LinkAttrs.TxQLen is left 0 by SetupVeth, and vishvananda/netlink sends IFLA_TXQLEN 0 for
+      // the device and its peer: CNI veths have no queue ("qlen" absent from `ip link`, recorded).
+      txqlen: 0,
+      peerTxqlen: 0,
     });
     if (r.ok) {
       made = r.value;

@@ -40,7 +40,7 @@ describe('ptp, as /usr/lib/cni/ptp v1.1.1', () => {
     n.cni('ptp', 'ADD', 'c1', MASQ);
     expect(anon(n.sh('ip', '-4', 'addr'))).toContain('    inet 10.33.0.1/32 scope global <veth>\n');
     expect(anon(n.sh('ip', 'route'))).toBe('10.33.0.2 dev <veth> scope host \n');
-    expect(anon(n.sh('ip', 'link'))).toContain('2: <veth>@if2: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1400 qdisc noqueue state UP mode DEFAULT group default');
+    expect(anon(n.sh('ip', 'link'))).toContain('2: <veth>@if2: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1400 qdisc noqueue state UP mode DEFAULT group default \n    link/ether <mac> brd ff:ff:ff:ff:ff:ff link-netns c1\n');
     expect(n.sh('ip', '-n', 'c1', '-4', 'addr', 'show', 'eth0')).toContain('    inet 10.33.0.2/24 brd 10.33.0.255 scope global eth0\n');
     expect(n.sh('ip', '-n', 'c1', 'route')).toBe('default via 10.33.0.1 dev eth0 \n10.33.0.0/24 via 10.33.0.1 dev eth0 src 10.33.0.2 \n10.33.0.1 dev eth0 scope link src 10.33.0.2 \n');
     expect(n.ns('c1').linkGet('eth0')!.mtu).toBe(1400);
