@@ -58,6 +58,12 @@ export interface VxlanInfo {
   udpcsum: boolean;
   /** `ttl inherit` (VXLAN_F_TTL_INHERIT): the outer TTL is the inner packet's. */
   ttlInherit?: boolean;
+  /** IFLA_VXLAN_DF: the outer header's DF bit; absent = unset (never). */
+  df?: 'set' | 'inherit';
+  /** IFLA_VXLAN_PORT_RANGE (`srcport MIN MAX`); absent = 0 0 (the namespace's local port range). */
+  srcport?: { min: number; max: number };
+  /** IFLA_VXLAN_AGEING, seconds learned FDB entries live; absent = 300. */
+  ageing?: number;
 }
 
 /** IFLA_IPTUN_* of an ipip device (tunl0 or `ip link add ... type ipip`). */

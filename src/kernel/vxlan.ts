@@ -57,6 +57,13 @@ export interface VxlanCfg {
   /** 1 = inherit. */
   tos: number;
   udpcsum: boolean;
+  /** VXLAN_DF_UNSET / SET / INHERIT: the outer header's DF bit (vxlan_xmit_one). */
+  df: 'unset' | 'set' | 'inherit';
+  /** cfg.port_min / port_max for udp_flow_src_port; min >= max means the local port range. */
+  portMin: number;
+  portMax: number;
+  /** cfg.age_interval, seconds. */
+  ageing: number;
 }
 
 /** struct vxlan_dev: a device's configuration and FDB, and the namespace it encapsulates in. */
@@ -120,6 +127,8 @@ export function vxlanNewlink(net: Net, req: Extract<LinkAddRequest, { kind: 'vxl
   // vxlan_config_validate.
   if (local !== undefined && isMulticast(local)) return kerr('EINVAL', 'Local address cannot be multicast');
   if (isMulticast(dst) && !lower) return kerr('EINVAL', 'Local interface required for multicast remote destination');
+  // vxlan_nl2conf: a port range whose high end is below its low end.
+  if (req.srcport && req.srcport.max < req.srcport.min) return kerr('EINVAL', 'Invalid source port range');
   const dstport = req.dstport || LINUX_VXLAN_UDP_PORT;
   for (const other of byUnderlay.get(net) ?? []) {
     // Same VNI on the same UDP port would make received frames ambiguous; the local address does not count.
@@ -149,6 +158,11 @@ export function vxlanNewlink(net: Net, req: Extract<LinkAddRequest, { kind: 'vxl
       ttlInherit: req.ttlInherit ?? false,
       tos: req.tos ?? 0,
       udpcsum: req.udpcsum ?? true,
+      df: req.df ?? 'unset',
+      portMin: req.srcport?.min ?? 0,
+      portMax: req.srcport?.max ?? 0,
+      // An ageing of 0 reads back as the default (checked in namespaces: "ageing 0" shows 300).
+      ageing: req.ageing || VXLAN_AGEING_S,
     },
     fdb: [],
     hashSeed: net.env.u32(),
@@ -220,6 +234,9 @@ export function vxlanInfo(dev: NetDevice): VxlanInfo | undefined {
     tos: c.tos,
     udpcsum: c.udpcsum,
     ...(c.ttlInherit ? { ttlInherit: true } : {}),
+    ...(c.df !== 'unset' ? { df: c.df } : {}),
+    ...(c.portMin || c.portMax ? { srcport: { min: c.portMin, max: c.portMax } } : {}),
+    ageing: c.ageing,
   };
 }
 
@@ -232,7 +249,7 @@ function findFdb(v: VxlanDev, mac: string): VxlanFdb | undefined {
 /** vxlan_find_mac for the transmit path: refreshes `used` implicitly by being cheap; no ageing of static entries. */
 export function vxlanFdbLookup(v: VxlanDev, mac: string): VxlanFdb | undefined {
   const f = findFdb(v, mac);
-  if (f && f.state === 'dynamic' && v.dev.net.env.now() - f.updated >= VXLAN_AGEING_S * 1000) {
+  if (f && f.state === 'dynamic' && v.dev.net.env.now() - f.updated >= v.cfg.ageing * 1000) {
     // vxlan_cleanup: an aged dynamic entry is gone.
     v.fdb.splice(v.fdb.indexOf(f), 1);
     return undefined;
@@ -312,7 +329,7 @@ export function vxlanFdbList(dev: NetDevice): FdbInfo[] {
   const now = dev.net.env.now();
   const out: FdbInfo[] = [];
   for (const f of [...v.fdb]) {
-    if (f.state === 'dynamic' && now - f.updated >= VXLAN_AGEING_S * 1000) {
+    if (f.state === 'dynamic' && now - f.updated >= v.cfg.ageing * 1000) {
       v.fdb.splice(v.fdb.indexOf(f), 1);
       continue;
     }

@@ -98,7 +98,11 @@ function portRange(text: string): [number, number] {
 
 /** udp_flow_src_port: a hash of the inner flow scaled into the namespace's local port range. */
 export function vxlanSrcPort(v: VxlanDev, skb: SkBuff): number {
-  const [min, max] = portRange(v.underlay.sysctl.get('net.ipv4.ip_local_port_range') ?? '32768\t60999');
+  // udp_flow_src_port(net, skb, port_min, port_max): an empty range (min >= max) means the
+  // namespace's local port range.
+  let min = v.cfg.portMin;
+  let max = v.cfg.portMax;
+  if (min >= max) [min, max] = portRange(v.underlay.sysctl.get('net.ipv4.ip_local_port_range') ?? '32768\t60999');
   let h = v.hashSeed >>> 0;
   const mix = (x: number): void => {
     h = Math.imul(h ^ (x >>> 0), 0x9e3779b1) >>> 0;
@@ -152,8 +156,10 @@ function xmitOne(v: VxlanDev, skb: SkBuff, inner: Uint8Array, r: VxlanRdst): voi
   out.udp = { sport: vxlanSrcPort(v, skb), dport: port, ...(c.udpcsum ? {} : { noChecksum: true }) };
   out.payload = encodeVxlan({ vni }, inner);
   out.mark = skb.mark;
-  // The outer header leaves DF clear (cfg.df "unset"): the underlay fragments oversize datagrams.
-  ipHeader(net, out, c.local || rt.src, r.ip, IPPROTO_UDP, ttl, tos & ~IPTOS_ECN_MASK, false);
+  // vxlan_xmit_one: DF on the outer header never (unset, the default: the underlay fragments
+  // oversize datagrams), always (set), or when an inner IPv4 packet has it (inherit).
+  const df = c.df === 'set' || (c.df === 'inherit' && !!skb.ip?.df);
+  ipHeader(net, out, c.local || rt.src, r.ip, IPPROTO_UDP, ttl, tos & ~IPTOS_ECN_MASK, df);
   if (net.env.trace) net.trace('encap', 'vxlan', `${dev.name} vni ${vni}: ${skb.ethDst} -> ${formatIpv4(r.ip)}:${port}`, dev, out);
   ipLocalOut(net, out, rt);
 }

@@ -100,13 +100,15 @@ function renderDetails(l: LinkInfo, nl: string, doLink: boolean, all: readonly L
       else if (v.remote) s += `remote ${v.remote} `;
       if (v.local) s += `local ${v.local} `;
       if (v.dev) s += `dev ${v.dev} `;
-      s += `srcport 0 0 dstport ${v.dstport} `;
+      s += `srcport ${v.srcport?.min ?? 0} ${v.srcport?.max ?? 0} dstport ${v.dstport} `;
       if (!v.learning) s += 'nolearning ';
       if (v.proxy) s += 'proxy ';
       if (v.l2miss) s += 'l2miss ';
       if (v.l3miss) s += 'l3miss ';
       if (v.tos) s += v.tos === 1 ? 'tos inherit ' : `tos 0x${v.tos.toString(16)} `;
-      s += `ttl ${v.ttlInherit ? 'inherit' : v.ttl ? v.ttl : 'auto'} ageing 300 `;
+      s += `ttl ${v.ttlInherit ? 'inherit' : v.ttl ? v.ttl : 'auto'} `;
+      if (v.df) s += `df ${v.df} `;
+      s += `ageing ${v.ageing ?? 300} `;
       s += v.udpcsum ? 'udpcsum ' : 'noudpcsum ';
       s += 'noudp6zerocsumtx noudp6zerocsumrx ';
     } else if (l.kind === 'ipip' && l.ipip) {
@@ -210,7 +212,7 @@ function vxlanInfoData(v: NonNullable<LinkInfo['vxlan']>): Record<string, unknow
   else if (v.remote) j.remote = v.remote;
   if (v.local) j.local = v.local;
   if (v.dev) j.link = v.dev;
-  j.port_range = { low: 0, high: 0 };
+  j.port_range = { low: v.srcport?.min ?? 0, high: v.srcport?.max ?? 0 };
   j.port = v.dstport;
   j.learning = v.learning;
   if (v.proxy) j.proxy = true;
@@ -218,8 +220,8 @@ function vxlanInfoData(v: NonNullable<LinkInfo['vxlan']>): Record<string, unknow
   if (v.l3miss) j.l3miss = true;
   if (v.tos) j.tos = `0x${v.tos.toString(16)}`;
   j.ttl = v.ttl;
-  j.df = 'unset';
-  j.ageing = 300;
+  j.df = v.df ?? 'unset';
+  j.ageing = v.ageing ?? 300;
   j.udp_csum = v.udpcsum;
   j.udp_zero_csum6_tx = false;
   j.udp_zero_csum6_rx = false;

@@ -154,7 +154,31 @@ export function parseVxlan(ctx: IpCtx, args: string[]): VxlanOpts | number {
       case 'ageing': {
         const v = value();
         if (typeof v === 'number') return v;
-        if (v !== '300') return unsupported(o, 'vxlan ageing other than the default 300');
+        const n = parseCUnsigned(v);
+        if (n === undefined || n > 0xffffffff) return invarg(o, 'ageing', v);
+        r.ageing = n;
+        break;
+      }
+      case 'df': {
+        const v = value();
+        if (typeof v === 'number') return v;
+        if (v === 'set' || v === 'inherit') r.df = v;
+        else if (v === 'unset') delete r.df;
+        else return invarg(o, "DF must be 'unset', 'set' or 'inherit'", v);
+        break;
+      }
+      case 'port':
+      case 'srcport': {
+        const lo = value();
+        if (typeof lo === 'number') return lo;
+        const min = parseCUnsigned(lo);
+        if (min === undefined || min > 0xffff) return invarg(o, 'min port', lo);
+        const hi = value();
+        if (typeof hi === 'number') return hi;
+        const max = parseCUnsigned(hi);
+        if (max === undefined || max > 0xffff) return invarg(o, 'max port', hi);
+        // Only a non-zero range is sent (IFLA_VXLAN_PORT_RANGE).
+        if (min || max) r.srcport = { min, max };
         break;
       }
       case 'nolearning':
