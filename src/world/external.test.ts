@@ -115,6 +115,16 @@ describe('runExternal', () => {
     expect(p.runs()).toBe(1);
   }, 120_000);
 
+  it('a replay never runs a real program: a recorded command without its recorded run is a divergence', async () => {
+    await import('./testdata/mixed-chain.js');
+    const p = script('ip link add z0 type veth peer name z1');
+    const file = join(dir, 'w.json');
+    writeFileSync(file, JSON.stringify({ format: 'podnet-world', version: 1, seed: 1, journal: [{ op: 'host', host: 'h' }, { op: 'exec', host: 'h', argv: ['test-mixed-chain'], env: { PODNET_TEST_PROG: p.path }, cwd: dir, exitCode: 0 }] }));
+    const r = loadWorld(file);
+    expect(!r.ok && r.error.message).toBe(`world file '${file}': journal entry 2: \`test-mixed-chain\` exited 70 on replay but 0 when recorded (the world file was written by a podnet that behaves differently)`);
+    expect(p.runs()).toBe(0);
+  });
+
   it('reports a missing or non-executable program as a shell would, and an unrecorded world plainly', () => {
     const s = new Session({ seed: 1 });
     s.addHost('h');

@@ -187,21 +187,26 @@ export class Session {
         cur.tapePos++;
         return this.nested(() => this.replay(run.entries, 'external program entry'));
       },
-      replayed: () => {
+      replayed: (argv) => {
         const cur = this.current;
         if (this.frozen) throw new Suspend();
-        if (!cur || !cur.replay) return undefined;
-        const run = cur.entry.external?.[cur.tapePos];
-        if (run) {
-          cur.tapePos++;
-          const r = this.nested(() => this.replay(run.entries, 'external program entry'));
-          return r.ok ? run : { ...run, exitCode: 70, stderr: `podnet: replaying external program: ${r.error.message}\n` };
+        if (!cur?.replay) {
+          if (this.replayingDepth === 0) return undefined; // recording: run it for real
+        } else {
+          const run = cur.entry.external?.[cur.tapePos];
+          if (run) {
+            cur.tapePos++;
+            const r = this.nested(() => this.replay(run.entries, 'external program entry'));
+            return r.ok ? run : { ...run, exitCode: 70, stderr: `podnet: replaying external program: ${r.error.message}\n` };
+          }
+          if (cur.entry.suspended) {
+            // The hand-over point of the command the world copy was taken in: stop it here.
+            this.frozen = true;
+            throw new Suspend();
+          }
         }
-        if (cur.entry.suspended) {
-          this.frozen = true;
-          throw new Suspend();
-        }
-        return undefined;
+        // A replay never runs a real program: one the recording did not run means the replay diverged.
+        return { argv: [...argv], exitCode: 70, stdout: '', stderr: `podnet: replay diverged: '${argv[0] ?? ''}' was not run when this world was recorded\n`, entries: [] };
       },
     };
   }
