@@ -90,6 +90,9 @@ export function pluginEnv(ctx: ExecContext, a: InvokeArgs): Record<string, strin
 function spawnPlugin(ctx: ExecContext, found: FoundPlugin, env: Record<string, string>, stdin: string): ExecResult | { execError: string } {
   const child: ExecContext = { ...ctx, env, stdin, background: false };
   if (found.real) {
+    // Replaying a recorded world: the run's recorded outcome stands, whatever the file is now.
+    const recorded = sessionOf(ctx.world)?.external().replayed([found.path]);
+    if (recorded) return result(recorded.exitCode, recorded.stdout, recorded.stderr);
     let head = '';
     try {
       head = readFileSync(found.path, 'latin1').slice(0, 4);
