@@ -33,8 +33,14 @@ export function bridgeByName(nl: Netlink, name: string): Step<LinkInfo> {
 const VLAN_FILTERING_ERRNO = 'EOPNOTSUPP' as const;
 
 export function ensureBridge(nl: Netlink, brName: string, mtu: number, promiscMode: boolean, vlanFiltering = false): Step<LinkInfo> {
-  if (vlanFiltering && !nl.linkGet(brName)) return fail(`could not add "${brName}": ${goErrnoText(VLAN_FILTERING_ERRNO)}`);
+  const existed = nl.linkGet(brName) !== undefined;
   const r = nl.linkAdd({ kind: 'bridge', name: brName, ...(mtu > 0 ? { mtu } : {}) });
+  if (vlanFiltering && !existed && r.ok) {
+    // br_dev_newlink registers the device before br_changelink refuses the VLAN option, then
+    // unregisters it: nothing is left but a used ifindex (the next device's number shows it).
+    nl.linkDel(brName);
+    return fail(`could not add "${brName}": ${goErrnoText(VLAN_FILTERING_ERRNO)}`);
+  }
   if (!r.ok && r.error.errno !== 'EEXIST') return fail(`could not add "${brName}": ${goErrnoText(r.error.errno)}`);
   if (promiscMode) {
     const p = nl.linkSet(brName, { promisc: true });
