@@ -73,6 +73,8 @@ const mask = (cidr: number): number => (cidr === 0 ? 0 : (0xffffffff << (32 - ci
 export class IpSet {
   /** Insertion order; the kernel lists hash buckets in an order seeded by initval (see docs/ipvs.md). */
   private readonly entries = new Map<string, SetEntry>();
+  /** The prefix lengths present in the net dimension(s), longest first (the kernel's nets[] array). */
+  private cidrCache: { c1: number[]; c2: number[] } | undefined;
 
   constructor(
     public name: string,
@@ -92,8 +94,10 @@ export class IpSet {
     const now = this.now();
     const out: SetEntry[] = [];
     for (const [k, v] of this.entries) {
-      if (v.expires !== undefined && v.expires <= now) this.entries.delete(k);
-      else out.push(v);
+      if (v.expires !== undefined && v.expires <= now) {
+        this.entries.delete(k);
+        this.cidrCache = undefined;
+      } else out.push(v);
     }
     return out;
   }
@@ -160,6 +164,7 @@ export class IpSet {
     if (ext.comment !== undefined) entry.comment = ext.comment;
     if (old) this.entries.delete(k);
     this.entries.set(k, entry);
+    this.cidrCache = undefined;
     return undefined;
   }
 
@@ -168,32 +173,14 @@ export class IpSet {
     const k = this.key(this.normalise(e));
     this.live();
     if (!this.entries.delete(k) && !exist) return 'NOT_EXIST';
+    this.cidrCache = undefined;
     return undefined;
   }
 
   /** `ipset test`: exact element for hash:ip*, containment by the stored nets for *net types. */
   test(e: SetElem): boolean {
     if (!this.inRange(e)) return false;
-    return this.live().some((s) => this.contains(s.elem, e));
-  }
-
-  private contains(s: SetElem, e: SetElem): boolean {
-    const t = this.type.name;
-    if (t === 'bitmap:port') return s.port === e.port;
-    if (s.ip !== undefined) {
-      if (e.ip === undefined) return false;
-      const c = s.cidr ?? 32;
-      if ((((e.ip & mask(c)) >>> 0) !== s.ip) || (e.cidr !== undefined && e.cidr !== c && t !== 'hash:net')) return false;
-      if (t === 'hash:net' && e.cidr !== undefined && e.cidr < c) return false;
-    }
-    if (s.port !== undefined && (s.port !== e.port || s.proto !== e.proto)) return false;
-    if (s.ip2 !== undefined) {
-      if (e.ip2 === undefined) return false;
-      const c = s.cidr2 ?? 32;
-      if (((e.ip2 & mask(c)) >>> 0) !== s.ip2) return false;
-      if (e.cidr2 !== undefined && e.cidr2 < c) return false;
-    }
-    return true;
+    return this.lookup(e);
   }
 
   /**
@@ -223,12 +210,45 @@ export class IpSet {
         e.ip2 = src ? p.src : p.dst;
       }
     }
-    if (this.type.name === 'bitmap:port') return this.inRange(e) && this.live().some((s) => s.elem.port === e.port);
-    return this.live().some((s) => this.contains(s.elem, e));
+    if (this.type.name === 'bitmap:port') return this.inRange(e) && this.has({ port: e.port! });
+    return this.lookup(e);
   }
 
   flush(): void {
     this.entries.clear();
+    this.cidrCache = undefined;
+  }
+
+  private cidrs(): { c1: number[]; c2: number[] } {
+    if (!this.cidrCache) {
+      const c1 = new Set<number>();
+      const c2 = new Set<number>();
+      for (const e of this.entries.values()) {
+        if (e.elem.cidr !== undefined) c1.add(e.elem.cidr);
+        if (e.elem.cidr2 !== undefined) c2.add(e.elem.cidr2);
+      }
+      this.cidrCache = { c1: [...c1].sort((a, b) => b - a), c2: [...c2].sort((a, b) => b - a) };
+    }
+    return this.cidrCache;
+  }
+
+  /** A live entry with exactly this (normalised) element. */
+  private has(e: SetElem): boolean {
+    const hit = this.entries.get(this.key(this.normalise(e)));
+    return hit !== undefined && (hit.expires === undefined || hit.expires > this.now());
+  }
+
+  /**
+   * Hash lookup as the kernel does it: exact for host elements; for net dimensions given as a
+   * host (/32), one lookup per prefix length present in the set, longest first (mtype_test_cidrs).
+   */
+  private lookup(e: SetElem): boolean {
+    const t = this.type.name;
+    if (t === 'hash:net' && (e.cidr === undefined || e.cidr === 32)) return this.cidrs().c1.some((c) => this.has({ ip: e.ip!, cidr: c }));
+    if (t === 'hash:ip,port,net' && (e.cidr2 === undefined || e.cidr2 === 32)) return this.cidrs().c2.some((c) => this.has({ ...e, cidr2: c }));
+    if (t === 'hash:net' || t === 'hash:ip,port,net') return this.has(e);
+    const { cidr: _c, cidr2: _c2, ...exact } = e;
+    return this.has(exact);
   }
 
   /** Same creation parameters (`-exist create` of an existing set is then a no-op). */

@@ -94,6 +94,11 @@ const connKey = (proto: number, saddr: number, sport: number, daddr: number, dpo
 
 export class Ipvs {
   private readonly services: IpvsService[] = [];
+  /** ip_vs_svc_table / ip_vs_svc_fwm_table: services hashed by protocol, VIP and port, or by fwmark. */
+  private readonly byKey = new Map<string, IpvsService>();
+  private readonly byMark = new Map<number, IpvsService>();
+  /** Virtual time of the last sweep of expired connections (ip_vs_conn_expire runs from timers). */
+  private sweptAt = -1;
   /** In direction: client -> VIP; out direction: real server -> client. */
   private readonly connIn = new Map<string, IpvsConn>();
   private readonly connOut = new Map<string, IpvsConn>();
@@ -103,12 +108,23 @@ export class Ipvs {
     return this.services.length > 0 || this.connIn.size > 0;
   }
 
+  /** Services in creation order, their counters current (expired connections swept first). */
   list(): IpvsService[] {
+    this.expire();
     return this.services;
   }
 
   private find(k: ServiceKey): IpvsService | undefined {
-    return this.services.find((s) => (k.fwmark ? s.fwmark === k.fwmark : !s.fwmark && s.proto === k.proto && s.addr === k.addr && s.port === k.port));
+    return k.fwmark ? this.byMark.get(k.fwmark) : this.byKey.get(`${k.proto}|${k.addr}|${k.port}`);
+  }
+
+  private reindex(): void {
+    this.byKey.clear();
+    this.byMark.clear();
+    for (const s of this.services) {
+      if (s.fwmark) this.byMark.set(s.fwmark, s);
+      else this.byKey.set(`${s.proto}|${s.addr}|${s.port}`, s);
+    }
   }
 
   getService(k: ServiceKey): IpvsService | undefined {
@@ -118,6 +134,9 @@ export class Ipvs {
   addService(k: ServiceKey, o: ServiceOpts): IpvsErrno | undefined {
     if (this.find(k)) return 'EEXIST';
     this.services.push({ ...k, sched: o.sched, persistent: o.persistent, netmask: o.netmask, dests: [], state: newSchedState() });
+    const s = this.services[this.services.length - 1]!;
+    if (s.fwmark) this.byMark.set(s.fwmark, s);
+    else this.byKey.set(`${s.proto}|${s.addr}|${s.port}`, s);
     return undefined;
   }
 
@@ -138,12 +157,14 @@ export class Ipvs {
     const s = this.find(k);
     if (!s) return 'ESRCH';
     this.services.splice(this.services.indexOf(s), 1);
+    this.reindex();
     this.dropConns((c) => c.svc === s);
     return undefined;
   }
 
   flush(): void {
     this.services.length = 0;
+    this.reindex();
     this.connIn.clear();
     this.connOut.clear();
   }
@@ -204,6 +225,8 @@ export class Ipvs {
 
   private expire(): void {
     const now = this.env.now();
+    if (now === this.sweptAt) return;
+    this.sweptAt = now;
     for (const [k, c] of this.connIn) {
       if (c.expires > now) continue;
       this.connIn.delete(k);
@@ -216,16 +239,17 @@ export class Ipvs {
   /** ip_vs_service_find: the service a packet to daddr:dport (or with this fwmark) belongs to. */
   serviceFor(proto: number, daddr: number, dport: number, mark: number): IpvsService | undefined {
     if (mark) {
-      const f = this.services.find((s) => s.fwmark === mark);
+      const f = this.byMark.get(mark);
       if (f) return f;
     }
-    return this.services.find((s) => !s.fwmark && s.proto === proto && s.addr === daddr && s.port === dport);
+    return this.byKey.get(`${proto}|${daddr}|${dport}`);
   }
 
   /** ip_vs_conn_in_get: the flow a client packet belongs to. */
   connIn4(proto: number, saddr: number, sport: number, daddr: number, dport: number): IpvsConn | undefined {
     const c = this.connIn.get(connKey(proto, saddr, sport, daddr, dport));
     if (c && c.expires <= this.env.now()) {
+      this.sweptAt = -1;
       this.expire();
       return undefined;
     }
@@ -236,6 +260,7 @@ export class Ipvs {
   connOut4(proto: number, saddr: number, sport: number, daddr: number, dport: number): IpvsConn | undefined {
     const c = this.connOut.get(connKey(proto, saddr, sport, daddr, dport));
     if (c && c.expires <= this.env.now()) {
+      this.sweptAt = -1;
       this.expire();
       return undefined;
     }
