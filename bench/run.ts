@@ -9,6 +9,7 @@ import type { Host } from '../src/world/api.js';
 import type { Netlink, Sockets } from '../src/kernel/api.js';
 import { worldRows } from './world.js';
 import { overlayRows } from './overlay.js';
+import { ipvsRows } from './ipvs.js';
 import { cniRows } from './cni.js';
 
 function nl(h: Host, ns?: string): Netlink {
