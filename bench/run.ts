@@ -169,7 +169,7 @@ function fmt(n: number): string {
 }
 
 const scale = Number(process.env.BENCH_SCALE ?? '1');
-const rows = [vethPath(300_000 * scale), routedPath(200_000 * scale), bridgePath(200_000 * scale), fullPing(20_000 * scale), ...overlayRows(scale), ...worldRows(scale), ...cniRows(scale)];
+const rows = [vethPath(300_000 * scale), routedPath(200_000 * scale), bridgePath(200_000 * scale), fullPing(20_000 * scale), ...overlayRows(scale), ...worldRows(scale), ...cniRows(scale), ...ipvsRows(scale)];
 const w1 = Math.max(...rows.map((r) => r.name.length));
 console.log(`${'benchmark'.padEnd(w1)}  ${'frames'.padStart(10)}  ${'cpu s'.padStart(8)}  result`);
 for (const r of rows) console.log(`${r.name.padEnd(w1)}  ${String(r.frames).padStart(10)}  ${r.seconds.toFixed(3).padStart(8)}  ${fmt(r.value)} ${r.unit}`);
