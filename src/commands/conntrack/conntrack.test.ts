@@ -141,3 +141,30 @@ describe('conntrack -I', () => {
     expect(runConntrack(['-I', '-p', 'tcp', '-s', '1.1.1.1', '-d', '2.2.2.2', '--sport', '1', '--dport', '2', '-t', '5'], ct).stderr).toContain("`--state'");
   });
 });
+
+describe('conntrack events', () => {
+  it('a handshake reads as Linux printed it: NEW SYN_SENT, UPDATE SYN_RECV, UPDATE ESTABLISHED [ASSURED]', async () => {
+    const { formatEvent } = await import('./index.js');
+    const ct = new Conntrack({ now: () => 0, rng: () => 0 });
+    const lines: string[] = [];
+    ct.onEvent((ev) => lines.push(formatEvent(ct, ev, 7)));
+    const a = ip('10.0.0.2');
+    const b = ip('10.0.0.1');
+    const pass = (src: number, dst: number, sport: number, dport: number, flags: number): void => {
+      const r = ct.in({ src, dst, proto: 6, len: 60, mark: 0, sport, dport, tcpFlags: flags });
+      if ('entry' in r) ct.confirm(r);
+    };
+    pass(a, b, 37800, 8080, 0x02);
+    pass(b, a, 8080, 37800, 0x12);
+    pass(a, b, 37800, 8080, 0x10);
+    const t = 'src=10.0.0.2 dst=10.0.0.1 sport=37800 dport=8080';
+    const r = 'src=10.0.0.1 dst=10.0.0.2 sport=8080 dport=37800';
+    expect(lines).toEqual([
+      `    [NEW] tcp      6 120 SYN_SENT ${t} [UNREPLIED] ${r}`,
+      ` [UPDATE] tcp      6 60 SYN_RECV ${t} ${r}`,
+      ` [UPDATE] tcp      6 432000 ESTABLISHED ${t} ${r} [ASSURED]`,
+    ]);
+    ct.flush();
+    expect(lines[3]).toBe(`[DESTROY] tcp      6 431999 ESTABLISHED ${t} ${r} [ASSURED] [USERSPACE] portid=7`);
+  });
+});

@@ -3,9 +3,9 @@
  * connection tracking entries, printed the way the real tool prints them — one line per flow on
  * stdout, the "N flow entries have been shown." summary on stderr, and its errors and exit codes.
  */
-import type { Conntrack, CtEntry, TcpCtState, Tuple } from '../../kernel/netfilter/conntrack.js';
+import type { Conntrack, CtEntry, CtEvent, TcpCtState, Tuple } from '../../kernel/netfilter/conntrack.js';
 import { formatIpv4, parseIpv4 } from '../../wire/addr.js';
-import { result, type Command, type ExecContext, type ExecResult } from '../types.js';
+import { result, type Command, type ExecContext, type ExecResult, type Job } from '../types.js';
 import { CONNTRACK_HELP } from './help.js';
 
 const VERSION = 'conntrack v1.4.7 (conntrack-tools)';
@@ -19,7 +19,7 @@ const PROTOS: Record<string, number> = { tcp: 6, udp: 17, udplite: 136, icmp: 1,
 const PROTO_NAME: Record<number, string> = { 1: 'icmp', 6: 'tcp', 17: 'udp', 33: 'dccp', 47: 'gre', 58: 'icmpv6', 132: 'sctp', 136: 'udplite' };
 const PORT_PROTOS = new Set([6, 17, 33, 132, 136]);
 
-type Cmd = 'L' | 'D' | 'F' | 'C' | 'G' | 'I';
+type Cmd = 'L' | 'D' | 'F' | 'C' | 'G' | 'I' | 'E';
 const CMD_OPTS: Record<string, Cmd> = {
   '-L': 'L',
   '--dump': 'L',
@@ -33,6 +33,8 @@ const CMD_OPTS: Record<string, Cmd> = {
   '--get': 'G',
   '-I': 'I',
   '--create': 'I',
+  '-E': 'E',
+  '--event': 'E',
 };
 
 /** The TCP states `--state` names (conntrack-tools' tcp extension, nf_conntrack_tcp's names). */
@@ -58,6 +60,8 @@ interface Filter {
   tcpStates?: string[];
   /** --status: every one of these bits set (UNSET: none). */
   status?: string[];
+  /** -E only: -e, the event types shown. */
+  events?: Set<string>;
   /** -I only: --timeout, the reply ports. */
   timeout?: number;
   replySport?: number;
@@ -134,7 +138,16 @@ function parse(args: string[]): ParseResult {
     // --state belongs to the tcp extension, loaded by -p tcp.
     const tcpOpt = a === '--state';
     if (tcpOpt && f.proto !== 6) return fail(`unknown option \`${a}'`);
-    const long = portOpt || tcpOpt ? a : a === '-u' || a === '--status' ? '--status' : a === '-t' || a === '--timeout' ? '--timeout' : LONG[a];
+    const long =
+      portOpt || tcpOpt
+        ? a
+        : a === '-u' || a === '--status'
+          ? '--status'
+          : a === '-t' || a === '--timeout'
+            ? '--timeout'
+            : a === '-e' || a === '--event-mask'
+              ? '--event-mask'
+              : LONG[a];
     if (!long) return fail(`unknown option \`${a}'`);
     out.given.add(long === '--orig-port-src' ? '--sport' : long === '--orig-port-dst' ? '--dport' : long);
     // -n / -g take an optional address: conntrack consumes the next word unless it is an option.
@@ -187,6 +200,13 @@ function parse(args: string[]): ParseResult {
         else if (long === '--dport' || long === '--orig-port-dst') f.dport = n;
         else if (long === '--reply-port-src') f.replySport = n;
         else f.replyDport = n;
+        break;
+      }
+      case '--event-mask': {
+        const names = val.split(',');
+        const bad = names.find((x) => !['NEW', 'UPDATE', 'DESTROY', 'ALL'].includes(x));
+        if (bad !== undefined) return fail(`Bad parameter \`${bad}'`);
+        f.events = new Set(names.includes('ALL') ? ['NEW', 'UPDATE', 'DESTROY'] : names);
         break;
       }
       case '--timeout': {
@@ -362,8 +382,79 @@ export function formatEntry(ct: Conntrack, e: CtEntry, extended: boolean): strin
   return `${s}use=1`;
 }
 
+/**
+ * One event line as `conntrack -E` prints it: the type right-aligned in 9 columns, then the entry
+ * without "use=", its mark only when set (ctnetlink puts CTA_MARK in events only then), and who
+ * asked when user space caused it.
+ */
+export function formatEvent(ct: Conntrack, ev: CtEvent, portid: number): string {
+  const e = ev.entry;
+  const name = PROTO_NAME[e.orig.proto] ?? 'unknown';
+  // At the event the timeout has just been (re)set: whole seconds, not yet a jiffy less as a dump reads it.
+  const left = ev.timeoutSec ?? (ev.type === 'DESTROY' && ev.user ? ct.secondsLeft(e) : ct.secondsLeft(e) + 1);
+  let s = `${`[${ev.type}]`.padStart(9)} ${name.padEnd(8)} ${e.orig.proto} ${left} `;
+  if (e.orig.proto === 6 && e.tcpState) s += `${e.tcpState} `;
+  s += `${tuple(e.orig)} `;
+  if (!e.seenReply) s += '[UNREPLIED] ';
+  s += tuple(e.reply);
+  if (e.assured) s += ' [ASSURED]';
+  if (e.mark) s += ` mark=${e.mark}`;
+  if (e.zone) s += ` zone=${e.zone}`;
+  if (ev.user) s += ` [USERSPACE] portid=${portid}` + (ev.type === 'NEW' ? ' progname=conntrack' : '');
+  return s;
+}
+
+/**
+ * `conntrack -E &`: a process printing the namespace's events as they happen, filtered like -L,
+ * until it is killed — then, as the real tool does on SIGTERM, the count on stderr.
+ */
+class EventJob implements Job {
+  private out = '';
+  private shown = 0;
+  private done = false;
+  private readonly off: () => void;
+
+  constructor(
+    readonly command: string,
+    ct: Conntrack,
+    p: Parsed,
+    portid: () => number,
+  ) {
+    const want = p.filter.events ?? new Set(['NEW', 'UPDATE', 'DESTROY']);
+    this.off = ct.onEvent((ev) => {
+      if (!want.has(ev.type) || !matches(ev.entry, p.filter)) return;
+      this.out += formatEvent(ct, ev, portid()) + '\n';
+      this.shown++;
+    });
+  }
+
+  stdout(): string {
+    return this.out;
+  }
+
+  stderr(): string {
+    return this.done ? `${VERSION}: ${this.shown} flow events have been shown.\n` : '';
+  }
+
+  running(): boolean {
+    return !this.done;
+  }
+
+  kill(): void {
+    if (this.done) return;
+    this.done = true;
+    this.off();
+  }
+}
+
 /** Runs conntrack against a namespace's table (undefined: conntrack not running there, nothing tracked). */
-export function runConntrack(args: string[], ct: Conntrack | undefined, start?: () => Conntrack | undefined): ExecResult {
+export function runConntrack(
+  args: string[],
+  ct: Conntrack | undefined,
+  start?: () => Conntrack | undefined,
+  /** Starts `conntrack -E` as a background job; absent when it would run in the foreground. */
+  events?: (p: Parsed, ct: Conntrack | undefined) => void,
+): ExecResult {
   if (args.length === 0) return result(0, CONNTRACK_HELP);
   const parsed = parse(args);
   if (!parsed.ok) return parsed.exit;
@@ -386,6 +477,11 @@ export function runConntrack(args: string[], ct: Conntrack | undefined, start?: 
   }
   // ctnetlink creates entries even where no hook tracks packets yet: the table exists with the module.
   if (p.cmd === 'I') return create(p, ct ?? start?.());
+  if (p.cmd === 'E') {
+    if (!events) return result(1, '', 'podnet: unsupported: conntrack -E runs until killed; start it in the background (conntrack -E &)\n');
+    events(p, ct ?? start?.());
+    return result(0);
+  }
   const entries = (ct?.entries() ?? []).filter((e) => matches(e, p.filter));
   switch (p.cmd) {
     case 'C':
@@ -404,7 +500,7 @@ export function runConntrack(args: string[], ct: Conntrack | undefined, start?: 
     case 'D': {
       // Each deleted entry is printed as it goes; nothing deleted is a failure (exit 1).
       const lines = entries.map((e) => `${formatEntry(ct!, e, p.extended)}\n`);
-      for (const e of entries) ct!.delete(e);
+      for (const e of entries) ct!.delete(e, true);
       return result(entries.length ? 0 : 1, lines.join(''), `${VERSION}: ${entries.length} flow entries have been deleted.\n`);
     }
   }
@@ -415,7 +511,14 @@ export const conntrack: Command = (argv: string[], ctx: ExecContext): ExecResult
   if (!nl.ok) return result(1, '', `${VERSION}: Operation failed: ${nl.error.message}\n`);
   try {
     const api = nl.value;
-    return runConntrack(argv.slice(1), api.conntrack?.(), () => (api.xtables?.(), api.conntrack?.()));
+    const start = (): Conntrack | undefined => (api.xtables?.(), api.conntrack?.());
+    const events = ctx.background
+      ? (p: Parsed, ct: Conntrack | undefined): void => {
+          // The netlink portid the kernel names in [USERSPACE] events is the requester's, not knowable here: drawn.
+          if (ct) ctx.registerJob(new EventJob(argv.join(' '), ct, p, () => Math.floor(ctx.world.random() * 0x100000000)));
+        }
+      : undefined;
+    return runConntrack(argv.slice(1), api.conntrack?.(), start, events);
   } catch (e) {
     // A podnet bug must not crash the lab; report it the way a crashing tool would.
     return result(1, '', `conntrack: internal error: ${(e as Error).message}\n`);

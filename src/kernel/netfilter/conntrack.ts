@@ -159,7 +159,34 @@ export interface ConntrackOptions {
   portRange?: [number, number];
 }
 
+/**
+ * A ctnetlink event (what `conntrack -E` shows): IPCT_NEW when an entry is confirmed or created from
+ * user space, IPCT_PROTOINFO / IPCT_REPLY / IPCT_ASSURED folded into one UPDATE per packet that
+ * changed them, IPCT_DESTROY when an entry is killed or deleted. `user` is set when a user-space
+ * request caused it (ctnetlink then reports the requester). Listeners run synchronously, so the
+ * entry reads as it was at the event; `timeoutSec` overrides the timeout shown (a kill reports the
+ * timeout the entry had before the packet).
+ */
+export interface CtEvent {
+  type: 'NEW' | 'UPDATE' | 'DESTROY';
+  entry: CtEntry;
+  user?: boolean;
+  timeoutSec?: number;
+}
+
 export class Conntrack {
+  private readonly listeners = new Set<(ev: CtEvent) => void>();
+
+  /** Subscribe to ctnetlink events (NFNLGRP_CONNTRACK_*); returns the unsubscribe function. */
+  onEvent(cb: (ev: CtEvent) => void): () => void {
+    this.listeners.add(cb);
+    return () => this.listeners.delete(cb);
+  }
+
+  private emit(ev: CtEvent): void {
+    for (const cb of this.listeners) cb(ev);
+  }
+
   private readonly byTuple = new Map<string, { entry: CtEntry; dir: CtDir }>();
 
   constructor(private readonly opts: ConntrackOptions) {}
@@ -238,14 +265,23 @@ export class Conntrack {
       };
       ref = { entry, dir: 'orig', state: 'NEW' };
     }
+    const e0 = ref.entry;
+    const before = this.listeners.size ? { state: e0.tcpState, seen: repliedBefore, assured: e0.assured, left: Math.ceil((e0.lastSeen + timeoutMs(e0) - this.opts.now()) / 1000) } : undefined;
     ref.entry.lastSeen = this.opts.now();
     delete ref.entry.timeout;
     if (t.proto === 6 && p.tcpFlags !== undefined) {
       tcpTransition(ref.entry, ref.dir, p.tcpFlags);
       // nf_conntrack_tcp_packet: "If only reply is a RST, we can consider ourselves not to have an
       // established connection ... delete the conntrack immediately" (nf_ct_kill_acct). The RST still
-      // passes; a refused connect leaves no entry behind.
-      if (p.tcpFlags & TH_RST && ref.dir === 'reply' && !repliedBefore) this.delete(ref.entry);
+      // passes; a refused connect leaves no entry behind. The kill comes before the new timeout is set.
+      if (p.tcpFlags & TH_RST && ref.dir === 'reply' && !repliedBefore) {
+        // nf_conntrack_in sets IPS_SEEN_REPLY only after the tracker ran: the killed entry never saw a reply.
+        ref.entry.seenReply = false;
+        this.delete(ref.entry, false, before?.left);
+      }
+    }
+    if (before && e0.confirmed && this.byTuple.get(key(e0.orig, e0.zone))?.entry === e0) {
+      if (e0.tcpState !== before.state || e0.seenReply !== before.seen || e0.assured !== before.assured) this.emit({ type: 'UPDATE', entry: e0 });
     }
     p.ct = this.view(ref);
     return ref;
@@ -388,6 +424,7 @@ export class Conntrack {
     e.confirmed = true;
     this.byTuple.set(key(e.orig, e.zone), { entry: e, dir: 'orig' });
     this.byTuple.set(key(e.reply, e.zone), { entry: e, dir: 'reply' });
+    if (this.listeners.size) this.emit({ type: 'NEW', entry: e });
   }
 
   /**
@@ -400,9 +437,10 @@ export class Conntrack {
   }
 
   /** Remove one entry, both directions (`conntrack -D`); false when it was not in the table. */
-  delete(e: CtEntry): boolean {
+  delete(e: CtEntry, user = false, timeoutSec?: number): boolean {
     const k = key(e.orig, e.zone);
     if (this.byTuple.get(k)?.entry !== e) return false;
+    if (this.listeners.size) this.emit({ type: 'DESTROY', entry: e, ...(user ? { user } : {}), ...(timeoutSec !== undefined ? { timeoutSec } : {}) });
     this.byTuple.delete(k);
     this.byTuple.delete(key(e.reply, e.zone));
     return true;
@@ -435,11 +473,13 @@ export class Conntrack {
     };
     this.byTuple.set(key(e.orig, zone), { entry: e, dir: 'orig' });
     this.byTuple.set(key(e.reply, zone), { entry: e, dir: 'reply' });
+    if (this.listeners.size) this.emit({ type: 'NEW', entry: e, user: true });
     return true;
   }
 
   /** Forget every entry (`conntrack -F`). */
   flush(): void {
+    if (this.listeners.size) for (const e of this.entries()) this.emit({ type: 'DESTROY', entry: e, user: true });
     this.byTuple.clear();
   }
 }
