@@ -149,3 +149,41 @@ describe('host-local requested addresses', () => {
     expect(r.stderr.split('\n')[0]).toBe('panic: runtime error: invalid memory address or nil pointer dereference');
   });
 });
+
+describe('host-local and files it did not write (as /usr/lib/cni/host-local v1.1.1)', () => {
+  it('treats a file holding just the container id (older versions) as that container\'s, and walks subfolders', () => {
+    const n = node();
+    const C = conf('{"type":"host-local","subnet":"10.0.0.0/29"}');
+    n.hl('ADD', 'c1', C);
+    n.host.fs.write('/var/lib/cni/networks/n/10.0.0.5', 'old');
+    n.host.fs.write('/var/lib/cni/networks/n/10.0.0.6', '  old2\n');
+    expect(n.hl('CHECK', 'old', C).exitCode).toBe(0);
+    expect(n.hl('CHECK', 'old2', C, '', 'eth9').exitCode).toBe(0);
+    expect(n.hl('ADD', 'old', C)).toEqual(failure('failed to allocate for range 0: 10.0.0.5 has been allocated to old, duplicate allocation is not allowed'));
+    expect(n.hl('ADD', 'old2', C)).toEqual(failure('failed to allocate for range 0: 10.0.0.6 has been allocated to old2, duplicate allocation is not allowed'));
+    expect(n.hl('DEL', 'old', C).exitCode).toBe(0);
+    // A container id that reads as an address: last_reserved_ip.0 matches it "by id" but is no address.
+    expect(n.hl('ADD', '10.0.0.2', C).stdout).toBe(one('10.0.0.3/29', '10.0.0.1'));
+    // ... and a DEL of an id equal to the last reserved address removes last_reserved_ip.0 itself.
+    expect(n.hl('DEL', '10.0.0.3', C, '', 'eth7').exitCode).toBe(0);
+    expect(n.files()).toEqual({
+      '/var/lib/cni/networks/n/lock': '',
+      '/var/lib/cni/networks/n/10.0.0.2': 'c1\r\neth0',
+      '/var/lib/cni/networks/n/10.0.0.3': '10.0.0.2\r\neth0',
+      '/var/lib/cni/networks/n/10.0.0.6': '  old2\n',
+    });
+    // Unreadable last_reserved_ip: start from the beginning.
+    n.host.fs.write('/var/lib/cni/networks/n/last_reserved_ip.0', 'garbage');
+    expect(n.hl('ADD', 'z', C).stdout).toBe(one('10.0.0.4/29', '10.0.0.1'));
+    n.host.fs.mkdir('/var/lib/cni/networks/n/sub');
+    n.host.fs.write('/var/lib/cni/networks/n/sub/x', 'c1\r\neth0');
+    expect(n.hl('DEL', 'c1', C).exitCode).toBe(0);
+    expect(n.files()).toEqual({
+      '/var/lib/cni/networks/n/lock': '',
+      '/var/lib/cni/networks/n/10.0.0.3': '10.0.0.2\r\neth0',
+      '/var/lib/cni/networks/n/10.0.0.4': 'z\r\neth0',
+      '/var/lib/cni/networks/n/10.0.0.6': '  old2\n',
+      '/var/lib/cni/networks/n/last_reserved_ip.0': '10.0.0.4',
+    });
+  });
+});
