@@ -10,6 +10,7 @@ import type { Net } from './netns.js';
 import { fibRulesLookup, type FibEntry } from './fib.js';
 import { Scope } from './devinet.js';
 import { DROP, type DropReason } from './drops.js';
+import { vxlanGroupJoined } from './vxlan.js';
 
 /** A resolved route (struct rtable). */
 export interface Rtable {
@@ -265,6 +266,7 @@ function ipRouteInputSlow(net: Net, daddr: number, saddr: number, tos: number, d
   } else if (isLoopback(saddr)) {
     if (!net.devConf(dev, 'route_localnet')) return { kind: 'martian', reason: DROP.MARTIAN_SOURCE, detail: 'loopback source without route_localnet' };
   }
+  if (isMulticast(daddr)) return mcInput(net, daddr, saddr, tos, dev);
   const forwarding = net.devConf(dev, 'forwarding') === 1;
   const res = fibRulesLookup(net.rules, net.tables, !net.customRules, { daddr, saddr, oif: 0, tos, scope: Scope.UNIVERSE, iifName: dev.name, oifName: undefined, mark });
   if ('error' in res) {
@@ -292,6 +294,24 @@ function ipRouteInputSlow(net: Net, daddr: number, saddr: number, tos: number, d
     rt.redirect = true;
   }
   return { kind: 'forward', rt };
+}
+
+/**
+ * ip_route_input_rcu for a multicast destination: delivered locally when the device joined the
+ * group (ip_check_mc_rcu; the groups podnet models are the ones vxlan devices join at open,
+ * vxlan_igmp_join), after ip_mc_validate_source; otherwise dropped, never routed (no mroute).
+ */
+function mcInput(net: Net, daddr: number, saddr: number, tos: number, dev: NetDevice): InputResult {
+  if (!vxlanGroupJoined(net, dev, daddr)) return { kind: 'martian', reason: DROP.MARTIAN_DEST, detail: `${fmt(daddr)}: ${dev.name} is not a member of the group` };
+  if (saddr !== 0) {
+    const v = validateSource(net, saddr, daddr, tos, 0, dev);
+    if (v < 0) return { kind: 'martian', reason: v === -2 ? DROP.RP_FILTER : DROP.MARTIAN_SOURCE, detail: `multicast from ${fmt(saddr)} fails source validation` };
+  }
+  // ip_route_input_mc: RTN_MULTICAST with RTCF_LOCAL; like broadcast, never answered with ICMP errors.
+  const rt = make(net, 'multicast', net.lo, 0, 0, daddr, 0, undefined);
+  rt.local = true;
+  rt.broadcast = true;
+  return { kind: 'local', rt };
 }
 
 function brdInput(net: Net, daddr: number, saddr: number, tos: number, dev: NetDevice): InputResult {

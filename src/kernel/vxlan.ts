@@ -97,6 +97,17 @@ export function vxlansOnPort(net: Net, port: number): readonly VxlanDev[] | unde
   return byPort.get(net)?.get(port);
 }
 
+/**
+ * ip_check_mc_rcu for the groups vxlan devices join: an up device with a multicast `group` joins it
+ * on its lower device in its underlay namespace (vxlan_open -> vxlan_igmp_join) until it goes down.
+ */
+export function vxlanGroupJoined(net: Net, dev: NetDevice, group: number): boolean {
+  for (const v of byUnderlay.get(net) ?? []) {
+    if (v.dev.adminUp && v.cfg.remote === group && v.cfg.lowerIfindex === dev.ifindex) return true;
+  }
+  return false;
+}
+
 /** Every vxlan device using `net` as its underlay namespace, in creation order. */
 export function vxlansIn(net: Net): VxlanDev[] {
   return [...(byUnderlay.get(net) ?? [])];
