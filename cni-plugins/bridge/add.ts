@@ -14,7 +14,7 @@ import { delegate } from '../../src/cni/invoke.js';
 import { resolveNetns } from '../../src/cni/netns.js';
 import { formatChainName, formatComment } from '../lib/chain-name.js';
 import { configureIface } from '../lib/ipam-apply.js';
-import { toCurrentResult } from '../lib/ipam-result.js';
+import { ipv6NotModelled, toCurrentResult } from '../lib/ipam-result.js';
 import { setupIPMasq } from '../lib/ipmasq.js';
 import { enableIP4Forward, sysctlBestEffort } from '../lib/sysctl.js';
 import { setupVeth } from '../lib/veth.js';
@@ -99,6 +99,8 @@ function configureLayer3(args: CmdArgs, ctx: ExecContext, n: BridgeConf, result:
   if (ipamResult.ips?.length) result.ips = ipamResult.ips;
   if (ipamResult.routes?.length) result.routes = ipamResult.routes;
   if (!result.ips?.length) return err('IPAM plugin returned missing IP config');
+  const v6 = ipv6NotModelled(result);
+  if (v6) return err(v6);
 
   const gws = calcGateways(result, n.isGW, n.isDefaultGW);
   if (!gws.ok) return err(gws.message);

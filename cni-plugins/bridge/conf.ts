@@ -4,7 +4,7 @@
  * runtimeConfig.mac (the later one wins).
  */
 import type { NetConf as BaseNetConf, Dns } from '../../src/cni/spec.js';
-import { checkFieldTypes } from '../lib/netconf-fields.js';
+import { BASE_NETCONF_FIELDS, checkFieldTypes, goField, type GoFieldType } from '../lib/netconf-fields.js';
 import { goDns } from '../lib/dns.js';
 
 export interface BridgeConf {
@@ -30,7 +30,8 @@ export type Loaded = { ok: true; conf: BridgeConf } | { ok: false; message: stri
 
 const DEFAULT_BRIDGE = 'cni0';
 
-const FIELDS = {
+const FIELDS: Record<string, GoFieldType> = {
+  ...BASE_NETCONF_FIELDS,
   bridge: 'string',
   isGateway: 'bool',
   isDefaultGateway: 'bool',
@@ -42,7 +43,9 @@ const FIELDS = {
   vlan: 'int',
   macspoofchk: 'bool',
   enabledad: 'bool',
-} as const;
+  args: { struct: 'struct { Cni main.BridgeArgs "json:\\"cni,omitempty\\"" }', fields: { cni: { struct: 'main.BridgeArgs', fields: { mac: 'string' } } } },
+  runtimeConfig: { struct: 'struct { Mac string "json:\\"mac,omitempty\\"" }', fields: { mac: 'string' } },
+};
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -79,32 +82,38 @@ export function loadBridgeConf(conf: BaseNetConf, envArgs: string): Loaded {
   const raw = conf as unknown as Record<string, unknown>;
   const typeErr = checkFieldTypes(raw, FIELDS);
   if (typeErr) return { ok: false, message: `failed to load netconf: ${typeErr}` };
-  const bool = (k: string): boolean => raw[k] === true;
-  const vlan = typeof raw['vlan'] === 'number' ? raw['vlan'] : 0;
+  const bool = (k: string): boolean => goField(raw, k) === true;
+  const int = (k: string): number => {
+    const v = goField(raw, k);
+    return typeof v === 'number' ? v : 0;
+  };
+  const vlan = int('vlan');
   if (vlan < 0 || vlan > 4094) return { ok: false, message: `invalid VLAN ID ${vlan} (must be between 0 and 4094)` };
 
   const args = loadMacArgs(envArgs);
   if (!args.ok) return args;
   let mac = args.mac;
-  const cniArgs = isObj(raw['args']) && isObj(raw['args']['cni']) ? raw['args']['cni'] : undefined;
-  if (cniArgs && typeof cniArgs['mac'] === 'string' && cniArgs['mac'] !== '') mac = cniArgs['mac'];
-  const rc = isObj(raw['runtimeConfig']) ? raw['runtimeConfig'] : undefined;
-  if (rc && typeof rc['mac'] === 'string' && rc['mac'] !== '') mac = rc['mac'];
+  const cniMac = goField(goField(goField(raw, 'args'), 'cni'), 'mac');
+  if (typeof cniMac === 'string' && cniMac !== '') mac = cniMac;
+  const rcMac = goField(goField(raw, 'runtimeConfig'), 'mac');
+  if (typeof rcMac === 'string' && rcMac !== '') mac = rcMac;
+  const ipamType = goField(goField(raw, 'ipam'), 'type');
+  const brName = goField(raw, 'bridge');
 
   return {
     ok: true,
     conf: {
       name: conf.name,
       cniVersion: conf.cniVersion ?? '',
-      ipamType: isObj(conf.ipam) && typeof conf.ipam.type === 'string' ? conf.ipam.type : '',
-      dns: goDns(conf.dns),
+      ipamType: typeof ipamType === 'string' ? ipamType : '',
+      dns: goDns(goField(raw, 'dns')),
       // An explicit "" replaces the default in Go too (the field is simply overwritten).
-      brName: typeof raw['bridge'] === 'string' ? raw['bridge'] : DEFAULT_BRIDGE,
+      brName: typeof brName === 'string' ? brName : DEFAULT_BRIDGE,
       isGW: bool('isGateway'),
       isDefaultGW: bool('isDefaultGateway'),
       forceAddress: bool('forceAddress'),
       ipMasq: bool('ipMasq'),
-      mtu: typeof raw['mtu'] === 'number' ? raw['mtu'] : 0,
+      mtu: int('mtu'),
       hairpinMode: bool('hairpinMode'),
       promiscMode: bool('promiscMode'),
       vlan,

@@ -29,7 +29,8 @@ export function calcGateways(result: CniResult, isGW: boolean, isDefaultGW: bool
   const v4: Gateways = { gws: [], defaultRouteFound: false };
   for (const ipc of result.ips ?? []) {
     const c = parseCidr(ipc.address);
-    // podnet models IPv4 only; the real function takes IPv6 addresses to a second family list.
+    // podnet models IPv4 only (IPv6 results are refused before this); the real function keeps a
+    // second gateway list for IPv6 and answers "Unknown IP object" only for malformed addresses.
     if (!c) return { ok: false, message: `Unknown IP object: ${JSON.stringify(ipc)}` };
     // "All IPs currently refer to the container interface" (current.Int(2)).
     ipc.interface = 2;

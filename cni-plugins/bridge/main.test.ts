@@ -198,7 +198,7 @@ describe('bridge ADD options, as /usr/lib/cni/bridge v1.1.1', () => {
 
   it('0.2.0: the ip4 block with routes, and the configuration\'s dns', () => {
     const n = node();
-    const r = n.cni('bridge', 'ADD', 'c1', JSON.stringify({ cniVersion: '0.2.0', name: 'mynet', type: 'bridge', isGateway: true, ipMasq: true, ipam: { type: 'fake-ipam', result: { ip4: { ip: '10.22.0.2/24', gateway: '10.22.0.1', routes: [{ dst: '10.0.0.0/8' }] }, dns: {} } }, dns: { nameservers: ['1.1.1.1'] } }));
+    const r = n.cni('bridge', 'ADD', 'c1', JSON.stringify({ cniVersion: '0.2.0', name: 'mynet', type: 'bridge', isGateway: true, ipMasq: true, ipam: { type: 'fake-ipam', result: { ips: [{ address: '10.22.0.2/24', gateway: '10.22.0.1' }], routes: [{ dst: '10.0.0.0/8' }], dns: {} } }, dns: { nameservers: ['1.1.1.1'] } }));
     // recorded
     expect(r.stdout).toBe('{\n    "cniVersion": "0.2.0",\n    "ip4": {\n        "ip": "10.22.0.2/24",\n        "gateway": "10.22.0.1",\n        "routes": [\n            {\n                "dst": "10.0.0.0/8"\n            }\n        ]\n    },\n    "dns": {\n        "nameservers": [\n            "1.1.1.1"\n        ]\n    }\n}');
   });
@@ -236,7 +236,19 @@ describe('bridge errors, as /usr/lib/cni/bridge v1.1.1 (code 999 and texts recor
     expect(n.cni('bridge', 'DEL', 'c1', conf({ vlan: 5000 })).stdout).toBe(err('invalid VLAN ID 5000 (must be between 0 and 4094)'));
     expect(n.cni('bridge', 'ADD', 'c1', conf({ mtu: 'x' })).stdout).toBe(err('failed to load netconf: json: cannot unmarshal string into Go struct field NetConf.mtu of type int'));
     expect(n.cni('bridge', 'ADD', 'c1', conf({ isGateway: 'yes' })).stdout).toBe(err('failed to load netconf: json: cannot unmarshal string into Go struct field NetConf.isGateway of type bool'));
+    // Go matches keys case-insensitively and names nested structs by their type (recorded).
+    const raw = (extra: string) => n.cni('bridge', 'ADD', 'c1', `{"cniVersion":"1.0.0","name":"x","type":"bridge"${extra}}`).stdout;
+    expect(raw(',"IsGateway":"x"')).toBe(err('failed to load netconf: json: cannot unmarshal string into Go struct field NetConf.isGateway of type bool'));
+    expect(raw(',"ipam":"x"')).toBe(err('failed to load netconf: json: cannot unmarshal string into Go struct field NetConf.ipam of type types.IPAM'));
+    expect(raw(',"dns":"x"')).toBe(err('failed to load netconf: json: cannot unmarshal string into Go struct field NetConf.dns of type types.DNS'));
+    expect(raw(',"bridge":5')).toBe(err('failed to load netconf: json: cannot unmarshal number into Go struct field NetConf.bridge of type string'));
+    expect(raw(',"ipam":{"type":5}')).toBe(err('failed to load netconf: json: cannot unmarshal number into Go struct field IPAM.ipam.type of type string'));
+    expect(raw(',"args":{"cni":{"mac":5}}')).toBe(err('failed to load netconf: json: cannot unmarshal number into Go struct field BridgeArgs.args.cni.mac of type string'));
+    expect(raw(',"mtu":1.5')).toBe(err('failed to load netconf: json: cannot unmarshal number 1.5 into Go struct field NetConf.mtu of type int'));
+    expect(raw(',"vlan":-1')).toBe(err('invalid VLAN ID -1 (must be between 0 and 4094)'));
     expect(n.root.linkList().map((l) => l.name)).toEqual(['lo']);
+    // null leaves a field at its default (recorded: a plain L2 ADD).
+    expect(n.cni('bridge', 'ADD', 'c1', '{"cniVersion":"1.0.0","name":"x","type":"bridge","mtu":null,"isGateway":null}').exitCode).toBe(0);
   });
 
   it('a bad MTU fails creating the bridge', () => {
@@ -333,5 +345,17 @@ describe('bridge CHECK, as /usr/lib/cni/bridge v1.1.1', () => {
     expect(check('c1', c)).toBe('{\n    "code": 999,\n    "msg": "Required prevResult missing"\n}');
     n.sh('ip', '-n', 'c1', 'addr', 'flush', 'dev', 'eth0');
     expect(check()).toBe('{\n    "code": 999,\n    "msg": "Failed to match addr 10.22.0.2/24 on interface eth0"\n}');
+  });
+});
+
+describe('bridge with podnet\'s host-local, as the reference pair', () => {
+  it('ADD then DEL: the address file comes and goes, last_reserved_ip and lock stay (recorded)', () => {
+    const n = node();
+    const c = '{"cniVersion":"1.0.0","name":"mynet","type":"bridge","bridge":"cni0","isGateway":true,"ipMasq":true,"ipam":{"type":"host-local","subnet":"10.22.0.0/16","routes":[{"dst":"0.0.0.0/0"}]}}';
+    const r = n.cni('bridge', 'ADD', 'c1', c);
+    expect(anon(r.stdout)).toContain('"ips": [\n        {\n            "interface": 2,\n            "address": "10.22.0.2/16",\n            "gateway": "10.22.0.1"\n        }\n    ],\n    "routes": [\n        {\n            "dst": "0.0.0.0/0"\n        }\n    ],\n    "dns": {}\n}');
+    expect(n.sh('ls', '/var/lib/cni/networks/mynet')).toBe('10.22.0.2\nlast_reserved_ip.0\nlock\n');
+    expect(n.cni('bridge', 'DEL', 'c1', c).exitCode).toBe(0);
+    expect(n.sh('ls', '/var/lib/cni/networks/mynet')).toBe('last_reserved_ip.0\nlock\n');
   });
 });

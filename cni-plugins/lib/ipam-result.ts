@@ -75,3 +75,13 @@ export function toCurrentResult(raw: unknown): Converted {
 export function orderedIp(ip: ResultIp): ResultIp {
   return { ...(ip.interface !== undefined ? { interface: ip.interface } : {}), address: ip.address, ...(ip.gateway !== undefined ? { gateway: ip.gateway } : {}) };
 }
+
+/**
+ * podnet's kernel has no IPv6 addresses or routes yet, so an IPAM result with an IPv6 address
+ * (host-local's dual-stack ranges) cannot be applied: the plugins refuse it with this message (a
+ * podnet limit, not a reference-plugin text) and release the address as after any failure.
+ */
+export function ipv6NotModelled(result: CniResult): string | undefined {
+  const v6 = (result.ips ?? []).find((ip) => ip.address.includes(':'));
+  return v6 ? `podnet: IPv6 address ${v6.address} from IPAM cannot be configured (podnet models IPv4 only)` : undefined;
+}

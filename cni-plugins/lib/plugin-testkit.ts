@@ -1,8 +1,9 @@
 /**
  * For bridge/ptp tests: an emulated node with podnet's plugins in /opt/cni/bin plus a stand-in IPAM
- * plugin ("fake-ipam") that answers ADD with the configuration's ipam.result (what host-local would
- * print) and writes every command it gets to /run/fake-ipam.log; every iptables argv the plugins
- * run is logged too, to compare with what the real plugins were recorded running.
+ * plugin ("fake-ipam") that answers ADD with the configuration's ipam.result (a 1.0.0 result,
+ * printed in the configuration's version as host-local prints it) and writes every command it gets
+ * to /run/fake-ipam.log; every iptables argv the plugins run is logged too, to compare with what the
+ * real plugins were recorded running.
  */
 import '../index.js';
 import type { ExecContext, ExecResult } from '../../src/commands/types.js';
@@ -30,7 +31,8 @@ registerCniPlugin(
         logCommand(ctx, 'ADD');
         const ipam = (args.conf.ipam ?? {}) as Record<string, unknown>;
         if (ipam['fail']) return cniError(999, String(ipam['fail']));
-        return { ok: true, value: { cniVersion: args.conf.cniVersion, ...(ipam['result'] as object) } as CniResult };
+        // A 1.0.0 result, printed by skel in the configuration's version as host-local's is.
+        return { ok: true, value: { cniVersion: '1.0.0', ...(ipam['result'] as object) } as CniResult };
       },
       check: (_args, ctx) => {
         logCommand(ctx, 'CHECK');

@@ -21,7 +21,7 @@ import { formatChainName, formatComment } from '../lib/chain-name.js';
 import { dnsConfSet, goDns } from '../lib/dns.js';
 import { goErrnoText } from '../lib/go-errors.js';
 import { configureIface } from '../lib/ipam-apply.js';
-import { orderedIp, toCurrentResult } from '../lib/ipam-result.js';
+import { ipv6NotModelled, orderedIp, toCurrentResult } from '../lib/ipam-result.js';
 import { setupIPMasq } from '../lib/ipmasq.js';
 import { enableIP4Forward } from '../lib/sysctl.js';
 import { setupVeth } from '../lib/veth.js';
@@ -47,6 +47,8 @@ export function ptpAdd(args: CmdArgs, ctx: ExecContext): PluginOutcome<CniResult
   if (!converted.ok) return releaseAndFail(converted.message);
   const result = converted.value;
   if (!result.ips?.length) return internal('IPAM plugin returned missing IP config');
+  const v6 = ipv6NotModelled(result);
+  if (v6) return releaseAndFail(v6);
 
   const hostNl = ctx.host.netlink(ctx.netns);
   if (!hostNl.ok) return internal(`Could not enable IP forwarding: ${hostNl.error.message}`);

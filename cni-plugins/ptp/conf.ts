@@ -1,6 +1,6 @@
 /** The ptp plugin's configuration (ptp.go NetConf, plugins v1.1.1): ipMasq and mtu on top of types.NetConf. */
 import type { NetConf } from '../../src/cni/spec.js';
-import { checkFieldTypes } from '../lib/netconf-fields.js';
+import { BASE_NETCONF_FIELDS, checkFieldTypes, goField } from '../lib/netconf-fields.js';
 
 export interface PtpConf {
   name: string;
@@ -14,18 +14,19 @@ export interface PtpConf {
 
 export function loadPtpConf(conf: NetConf): { ok: true; conf: PtpConf } | { ok: false; message: string } {
   const raw = conf as unknown as Record<string, unknown>;
-  const typeErr = checkFieldTypes(raw, { ipMasq: 'bool', mtu: 'int' });
+  const typeErr = checkFieldTypes(raw, { ...BASE_NETCONF_FIELDS, ipMasq: 'bool', mtu: 'int' });
   if (typeErr) return { ok: false, message: `failed to load netconf: ${typeErr}` };
-  const ipam = conf.ipam as unknown;
+  const ipamType = goField(goField(raw, 'ipam'), 'type');
+  const mtu = goField(raw, 'mtu');
   return {
     ok: true,
     conf: {
       name: conf.name,
       cniVersion: conf.cniVersion ?? '',
-      ipamType: typeof ipam === 'object' && ipam !== null && typeof (ipam as Record<string, unknown>)['type'] === 'string' ? ((ipam as Record<string, unknown>)['type'] as string) : '',
-      ipMasq: raw['ipMasq'] === true,
-      mtu: typeof raw['mtu'] === 'number' ? raw['mtu'] : 0,
-      dns: raw['dns'],
+      ipamType: typeof ipamType === 'string' ? ipamType : '',
+      ipMasq: goField(raw, 'ipMasq') === true,
+      mtu: typeof mtu === 'number' ? mtu : 0,
+      dns: goField(raw, 'dns'),
     },
   };
 }

@@ -107,6 +107,14 @@ describe('ptp, as /usr/lib/cni/ptp v1.1.1', () => {
     expect(n.cni('ptp', 'ADD', 'c1', conf({ ipMasq: 1 })).stdout).toBe(err('failed to load netconf: json: cannot unmarshal number into Go struct field NetConf.ipMasq of type bool'));
   });
 
+  it('an IPv6 address from IPAM is refused (a podnet limit) and released', () => {
+    const n = node();
+    const r = n.cni('ptp', 'ADD', 'c1', conf({}, { ips: [{ address: '10.33.0.2/24', gateway: '10.33.0.1' }, { address: 'fd00::2/64', gateway: 'fd00::1' }], dns: {} }));
+    expect(r.stdout).toBe(err('podnet: IPv6 address fd00::2/64 from IPAM cannot be configured (podnet models IPv4 only)'));
+    expect(n.ipamLog()).toBe('ADD c1\nDEL c1\n');
+    expect(n.root.linkList().map((l) => l.name)).toEqual(['lo']);
+  });
+
   it('CHECK passes on its own result and names what is missing', () => {
     const n = node();
     const c = conf({}, { ips: [{ address: '10.33.0.2/24', gateway: '10.33.0.1' }], routes: [{ dst: '0.0.0.0/0' }, { dst: '10.0.0.0/8', gw: '10.33.0.1' }], dns: {} });
