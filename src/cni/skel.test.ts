@@ -57,3 +57,32 @@ describe('skel (as the reference plugins v1.1.1 behave)', () => {
     expect(run({ CNI_COMMAND: 'DEL', ...FULL }, CONF)).toEqual({ exitCode: 1, stdout: '{\n    "code": 999,\n    "msg": "boom"\n}', stderr: '' });
   });
 });
+
+// Recorded from /usr/lib/cni/bridge and loopback v1.1.1 (Debian 12) fed the same odd input.
+describe('skel on odd input (as the reference plugins v1.1.1 answer it)', () => {
+  const FULLADD = { CNI_COMMAND: 'ADD', ...FULL };
+  const decode = (m: string): string => `{\n    "code": 6,\n    "msg": ${JSON.stringify(`error unmarshall network config: ${m}`)}\n}`;
+  const anon = (kind: string): string => decode(`json: cannot unmarshal ${kind} into Go value of type struct { Name string "json:\\"name\\"" }`);
+  it('reads the configuration as validateConfig does: Go\'s syntax and type errors, null is just nameless', () => {
+    expect(run(FULLADD, 'null\n').stdout).toBe('{\n    "code": 7,\n    "msg": "missing network name"\n}');
+    expect(run(FULLADD, '[]\n').stdout).toBe(anon('array'));
+    expect(run(FULLADD, '5\n').stdout).toBe(anon('number'));
+    expect(run(FULLADD, '"x"\n').stdout).toBe(anon('string'));
+    expect(run(FULLADD, 'true\n').stdout).toBe(anon('bool'));
+    expect(run(FULLADD, '{"name":"n",}\n').stdout).toBe(decode(`invalid character '}' looking for beginning of object key string`));
+    expect(run(FULLADD, '{"name":"n"} x\n').stdout).toBe(decode(`invalid character 'x' after top-level value`));
+    expect(run(FULLADD, '{"name":5}\n').stdout).toBe(decode('json: cannot unmarshal number into Go struct field .name of type string'));
+    expect(run(FULLADD, '{"name":"n","cniVersion":5}\n').stdout).toBe('{\n    "code": 6,\n    "msg": "decoding version from network config: json: cannot unmarshal number into Go struct field .cniVersion of type string"\n}');
+  });
+  it('checks the container id and ifname before the command, and the command before the version', () => {
+    expect(run({ ...FULLADD, CNI_COMMAND: 'add' }, CONF).stdout).toBe('{\n    "code": 4,\n    "msg": "unknown CNI_COMMAND: add"\n}');
+    expect(run({ ...FULLADD, CNI_COMMAND: 'add', CNI_IFNAME: '.' }, CONF).stdout).toBe('{\n    "code": 4,\n    "msg": "interface name is . or .."\n}');
+    expect(run({ ...FULLADD, CNI_CONTAINERID: '-x' }, '{"cniVersion":"9.9.9","name":"n"}').stdout).toBe('{\n    "code": 4,\n    "msg": "invalid characters in containerID",\n    "details": "-x"\n}');
+    expect(run({ ...FULLADD, CNI_CONTAINERID: '' }, CONF).stdout).toBe('{\n    "code": 4,\n    "msg": "required env variables [CNI_CONTAINERID] missing"\n}');
+    expect(run({ CNI_COMMAND: 'DEL', ...FULL, CNI_NETNS: '' }, CONF).exitCode).toBe(1); // demo's DEL fails; the env is enough
+    expect(run({ CNI_COMMAND: 'VERSION' }, 'garbage').exitCode).toBe(0);
+  });
+  it('cannot print a result without IPs as 0.1.0/0.2.0', () => {
+    expect(run(FULLADD, '{"cniVersion":"","name":"n","type":"demo"}').stdout).toBe('{\n    "code": 999,\n    "msg": "cannot convert: no valid IP addresses"\n}');
+  });
+});

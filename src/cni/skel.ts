@@ -8,6 +8,7 @@
 import type { Command, ExecContext, ExecResult } from '../commands/types.js';
 import { result } from '../commands/types.js';
 import { goMarshal, goMarshalIndent } from './json.js';
+import { goJsonKind, goUnmarshal } from './gojson.js';
 import { CniErrorCode, type CniError, type CniResult, type NetConf } from './spec.js';
 import { compareVersions, convertResult } from './version.js';
 
@@ -61,6 +62,8 @@ export function printError(e: CniError): ExecResult {
 
 /** The result converted to the configuration's version, indented, no trailing newline. */
 export function printResult(r: CniResult, version: string): ExecResult {
+  // types040 convertTo02x: 0.1.0/0.2.0 results carry an ip4 or ip6 block, so no IP cannot convert.
+  if (compareVersions(version, '0.3.0') < 0 && !(r.ips ?? []).length) return printError({ code: CniErrorCode.Internal, msg: 'cannot convert: no valid IP addresses' });
   return result(0, goMarshalIndent(convertResult(r, version)));
 }
 
@@ -68,32 +71,32 @@ export function pluginMain(funcs: PluginFuncs, info: PluginInfo): Command {
   return (_argv, ctx) => {
     const env = ctx.env;
     const command = env['CNI_COMMAND'] ?? '';
-    if (command === '') {
-      return result(0, '', `${info.about}\nCNI protocol versions supported: ${info.supportedVersions.join(', ')}\n`);
+    // getCmdArgsFromEnv: CNI_COMMAND always, the others as the command needs them.
+    const missing = ENV_VARS.filter((v) => (env[v.name] ?? '') === '' && (v.name === 'CNI_COMMAND' || v.required.includes(command))).map((v) => v.name);
+    if (missing.length) {
+      if (command === '') return result(0, '', `${info.about}\nCNI protocol versions supported: ${info.supportedVersions.join(', ')}\n`);
+      return printError({ code: CniErrorCode.InvalidEnvironmentVariables, msg: `required env variables [${missing.join(',')}] missing` });
     }
-    const missing = ENV_VARS.filter((v) => v.required.includes(command) && (env[v.name] ?? '') === '').map((v) => v.name);
-    if (missing.length) return printError({ code: CniErrorCode.InvalidEnvironmentVariables, msg: `required env variables [${missing.join(',')}] missing` });
-
     if (command === 'VERSION') {
+      // VERSION never reads stdin; versionInfo.Encode is compact with a newline.
       return result(0, goMarshal({ cniVersion: info.supportedVersions[info.supportedVersions.length - 1], supportedVersions: info.supportedVersions }) + '\n');
     }
-
-    // Every other command gets its configuration validated before it is even recognised.
-    let conf: NetConf;
-    try {
-      conf = JSON.parse(ctx.stdin) as NetConf;
-    } catch (e) {
-      return printError({ code: CniErrorCode.DecodingFailure, msg: `error unmarshall network config: ${goJsonError(ctx.stdin, e)}` });
-    }
-    if (conf === null || typeof conf !== 'object' || Array.isArray(conf)) {
-      return printError({ code: CniErrorCode.DecodingFailure, msg: 'error unmarshall network config: json: cannot unmarshal ' + goTypeName(conf) + ' into Go value of type types.NetConf' });
-    }
-    if (typeof conf.name !== 'string' || conf.name === '') return printError({ code: CniErrorCode.InvalidNetworkConfig, msg: 'missing network name' });
-
+    // Every other command, even an unknown one: validateConfig, then the container id and ifname.
+    const invalid = validateConfig(ctx.stdin) ?? validateContainerId(env['CNI_CONTAINERID'] ?? '') ?? validateIfName(env['CNI_IFNAME'] ?? '');
+    if (invalid) return printError(invalid);
     if (command !== 'ADD' && command !== 'CHECK' && command !== 'DEL') {
       return printError({ code: CniErrorCode.InvalidEnvironmentVariables, msg: `unknown CNI_COMMAND: ${command}` });
     }
-    const version = typeof conf.cniVersion === 'string' && conf.cniVersion !== '' ? conf.cniVersion : '0.1.0';
+    const decoded = decodeConfVersion(ctx.stdin);
+    if (!decoded.ok) return printError(decoded.error);
+    const version = decoded.version;
+    if (command === 'CHECK') {
+      const ge = parseVersionError(version) ?? undefined;
+      if (ge) return printError({ code: CniErrorCode.DecodingFailure, msg: ge });
+      if (compareVersions(version, '0.4.0') < 0) return printError({ code: CniErrorCode.IncompatibleVersion, msg: 'config version does not allow CHECK' });
+      if (!info.supportedVersions.some((v) => compareVersions(v, version) >= 0)) return printError({ code: CniErrorCode.IncompatibleVersion, msg: 'plugin version does not allow CHECK' });
+    }
+    // checkVersionAndCall: the configuration's version must be one the plugin speaks.
     if (!info.supportedVersions.includes(version)) {
       return printError({
         code: CniErrorCode.IncompatibleVersion,
@@ -101,8 +104,11 @@ export function pluginMain(funcs: PluginFuncs, info: PluginInfo): Command {
         details: `config is "${version}", plugin supports [${info.supportedVersions.map((v) => `"${v}"`).join(' ')}]`,
       });
     }
-    if (command === 'CHECK' && compareVersions(version, '0.4.0') < 0) {
-      return printError({ code: CniErrorCode.IncompatibleVersion, msg: 'config version does not allow CHECK' });
+    let conf: NetConf;
+    try {
+      conf = JSON.parse(ctx.stdin) as NetConf;
+    } catch {
+      return printError({ code: CniErrorCode.DecodingFailure, msg: 'error unmarshall network config: unexpected end of JSON input' });
     }
     const args: CmdArgs = {
       containerID: env['CNI_CONTAINERID'] ?? '',
@@ -114,8 +120,6 @@ export function pluginMain(funcs: PluginFuncs, info: PluginInfo): Command {
       stdinData: ctx.stdin,
       conf,
     };
-    const invalid = validateContainerId(args.containerID) ?? validateIfName(args.ifName);
-    if (invalid) return printError(invalid);
 
     if (command === 'ADD') {
       const r = funcs.add(args, ctx);
@@ -124,6 +128,58 @@ export function pluginMain(funcs: PluginFuncs, info: PluginInfo): Command {
     const r = command === 'CHECK' ? funcs.check(args, ctx) : funcs.del(args, ctx);
     return r.ok ? result(0) : printError(r.error);
   };
+}
+
+/**
+ * skel's validateConfig: the configuration decoded into struct { Name string `json:"name"` } — Go's
+ * syntax errors, its type errors for a non-object or a non-string name, and a missing name.
+ */
+function validateConfig(stdin: string): CniError | undefined {
+  const decodeErr = (m: string): CniError => ({ code: CniErrorCode.DecodingFailure, msg: `error unmarshall network config: ${m}` });
+  const p = goUnmarshal(stdin);
+  if (!p.ok) return decodeErr(p.message);
+  const v = p.value;
+  if (v !== null && (typeof v !== 'object' || Array.isArray(v))) return decodeErr(`json: cannot unmarshal ${goJsonKind(v)} into Go value of type struct { Name string "json:\\"name\\"" }`);
+  const name = structField(v, 'name', 'string');
+  if (!name.ok) return decodeErr(name.message);
+  if (typeof name.value !== 'string' || name.value === '') return { code: CniErrorCode.InvalidNetworkConfig, msg: 'missing network name' };
+  return undefined;
+}
+
+/** version.ConfigDecoder.Decode: the configuration's cniVersion, "0.1.0" when there is none. */
+function decodeConfVersion(stdin: string): { ok: true; version: string } | { ok: false; error: CniError } {
+  const p = goUnmarshal(stdin);
+  const v = p.ok ? p.value : null;
+  const cv = structField(v, 'cniVersion', 'string');
+  if (!cv.ok) return { ok: false, error: { code: CniErrorCode.DecodingFailure, msg: `decoding version from network config: ${cv.message}` } };
+  return { ok: true, version: typeof cv.value === 'string' && cv.value !== '' ? cv.value : '0.1.0' };
+}
+
+/**
+ * A field of an anonymous Go struct as json.Unmarshal fills it: keys match case-insensitively
+ * (a later one wins), a value of the wrong kind is "json: cannot unmarshal KIND into Go struct
+ * field .KEY of type T", null leaves it unset.
+ */
+function structField(v: unknown, key: string, goType: 'string'): { ok: true; value: unknown } | { ok: false; message: string } {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return { ok: true, value: undefined };
+  let value: unknown;
+  for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+    if (k.toLowerCase() !== key.toLowerCase() || x === null) continue;
+    if (typeof x !== goType) return { ok: false, message: `json: cannot unmarshal ${goJsonKind(x)} into Go struct field .${k === key ? key : k} of type ${goType}` };
+    value = x;
+  }
+  return { ok: true, value };
+}
+
+/** version.ParseVersion's complaint about a version string, if any. */
+function parseVersionError(v: string): string | undefined {
+  const parts = v.split('.');
+  if (parts.length >= 4) return `invalid version "${v}": too many parts`;
+  const names = ['major', 'minor', 'micro'];
+  for (const [i, part] of parts.entries()) {
+    if (!/^[+-]?\d+$/.test(part)) return `failed to convert ${names[i]} version part "${part}": strconv.Atoi: parsing "${part}": invalid syntax`;
+  }
+  return undefined;
 }
 
 /** utils.ValidateContainerID: letters, digits and _.- after a first letter or digit. */
@@ -141,21 +197,4 @@ function validateIfName(name: string): CniError | undefined {
   if (name === '.' || name === '..') return bad('interface name is . or ..');
   if (/[/:\s]/.test(name)) return bad('interface name contains / or : or whitespace characters');
   return undefined;
-}
-
-/** Go's encoding/json messages for the common ways a configuration fails to parse. */
-function goJsonError(text: string, e: unknown): string {
-  const trimmed = text.trim();
-  if (trimmed === '') return 'unexpected end of JSON input';
-  const first = trimmed[0]!;
-  if (!'{["-0123456789tfn'.includes(first)) return `invalid character '${first}' looking for beginning of value`;
-  const msg = e instanceof Error ? e.message : String(e);
-  if (/Unexpected end|unterminated|end of (JSON|data)/i.test(msg)) return 'unexpected end of JSON input';
-  return msg;
-}
-
-function goTypeName(v: unknown): string {
-  if (Array.isArray(v)) return 'array';
-  if (v === null) return 'null';
-  return typeof v === 'string' ? 'string' : typeof v === 'number' ? 'number' : typeof v === 'boolean' ? 'bool' : 'value';
 }
