@@ -119,14 +119,15 @@ export class IpSet {
     const m = this.type.mem;
     const live = this.live();
     const comments = live.reduce((n, e) => n + (e.comment !== undefined ? 16 + e.comment.length + 1 : 0), 0);
+    const exts = (this.opts.timeout !== undefined ? 1 : 0) + (this.opts.comment ? 1 : 0);
     if (this.type.name === 'bitmap:port') {
       const r = this.opts.range!;
       const bits = r.last - r.first + 1;
-      const ext = this.opts.timeout !== undefined || this.opts.comment ? bits * m.elemExt : 0;
-      return m.base + Math.ceil(bits / 64) * 8 + ext + comments;
+      return m.base + Math.ceil(bits / 64) * 8 + bits * m.elemExt * exts + comments;
     }
-    const ext = this.opts.timeout !== undefined || this.opts.comment;
-    return m.base + live.length * (ext ? m.elemExt : m.elem) + comments;
+    // Measured on 6.1: one extension (timeout or comment) grows an element to elemExt, both by 16 more.
+    const elem = exts === 0 ? m.elem : exts === 1 ? m.elemExt : m.elemExt + 16;
+    return m.base + live.length * elem + comments;
   }
 
   private normalise(e: SetElem): SetElem {

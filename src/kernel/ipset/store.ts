@@ -18,8 +18,10 @@ export interface IpsetEnv {
 }
 
 export class IpsetStore {
-  /** Creation order, which `ipset list` follows (the kernel's set index). */
+  /** By name; `slots` is the kernel's set index array, which `ipset list` follows. */
   private readonly sets = new Map<string, IpSet>();
+  /** A destroyed set leaves a hole that the next create fills (find_free_id), as list order shows. */
+  private slots: (IpSet | undefined)[] = [];
   /** Name sets other subsystems consult (the iptables parser's "does NAME exist"). */
   private readonly mirrors: Set<string>[] = [];
 
@@ -44,7 +46,7 @@ export class IpsetStore {
   }
 
   list(): IpSet[] {
-    return [...this.sets.values()];
+    return this.slots.filter((x): x is IpSet => x !== undefined);
   }
 
   references(name: string): number {
@@ -55,7 +57,11 @@ export class IpsetStore {
   create(name: string, type: SetTypeName, opts: SetOptions, exist: boolean, initval?: number): SetError | undefined {
     const old = this.sets.get(name);
     if (old) return exist && old.sameAs(type, opts) ? undefined : 'EXIST_SETNAME';
-    this.sets.set(name, new IpSet(name, SET_TYPES[type], opts, (initval ?? this.env.u32()) >>> 0, () => this.env.now()));
+    const set = new IpSet(name, SET_TYPES[type], opts, (initval ?? this.env.u32()) >>> 0, () => this.env.now());
+    this.sets.set(name, set);
+    const hole = this.slots.indexOf(undefined);
+    if (hole >= 0) this.slots[hole] = set;
+    else this.slots.push(set);
     this.sync();
     return undefined;
   }
@@ -65,10 +71,13 @@ export class IpsetStore {
     if (name === undefined) {
       for (const n of this.sets.keys()) if (this.references(n) > 0) return 'REFERENCED';
       this.sets.clear();
+      this.slots = [];
     } else {
-      if (!this.sets.has(name)) return 'NOT_FOUND';
+      const s = this.sets.get(name);
+      if (!s) return 'NOT_FOUND';
       if (this.references(name) > 0) return 'REFERENCED';
       this.sets.delete(name);
+      this.slots[this.slots.indexOf(s)] = undefined;
     }
     this.sync();
     return undefined;
@@ -79,9 +88,8 @@ export class IpsetStore {
     if (!s) return 'NOT_FOUND';
     if (this.references(from) > 0) return 'RENAME_REFERENCED';
     if (this.sets.has(to)) return 'EXIST_SETNAME2';
-    const entries = [...this.sets.entries()].map(([n, v]): [string, IpSet] => (n === from ? [to, v] : [n, v]));
-    this.sets.clear();
-    for (const [n, v] of entries) this.sets.set(n, v);
+    this.sets.delete(from);
+    this.sets.set(to, s);
     s.name = to;
     this.sync();
     return undefined;
@@ -101,6 +109,10 @@ export class IpsetStore {
     this.sets.set(to, a);
     a.name = to;
     b.name = from;
+    const ia = this.slots.indexOf(a);
+    const ib = this.slots.indexOf(b);
+    this.slots[ia] = b;
+    this.slots[ib] = a;
     return undefined;
   }
 
