@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { MacTable, maskConntrack, maskExpiry, maskPingTimes, maskSaveDates, normalise } from './normalise.js';
+import { MacTable, maskConntrack, maskExpiry, maskIpset, maskPingTimes, maskSaveDates, normalise } from './normalise.js';
 
 describe('MacTable', () => {
   test('same MAC, same token; numbered by first appearance; case folded', () => {
@@ -134,5 +134,17 @@ describe('ip neigh show order', () => {
     const text = 'b\na\n';
     expect(normalise(text, new MacTable(), 'ip route show')).toBe(text);
     expect(normalise(text, new MacTable(), 'ip neigh add 10.0.0.1 lladdr 02:00:00:00:00:01 dev eth0')).toBe(text);
+  });
+});
+
+describe('maskIpset', () => {
+  test('masks initval, sorts members and save lines, masks element timeouts but not the header', () => {
+    const list = 'Name: A\nType: hash:ip\nRevision: 6\nHeader: family inet hashsize 1024 maxelem 65536 timeout 300 bucketsize 12 initval 0x1a2b3c4d\nSize in memory: 296\nReferences: 0\nNumber of entries: 2\nMembers:\n10.0.0.2 timeout 299\n10.0.0.1 timeout 12\n\nName: B\n';
+    expect(maskIpset(list)).toBe(
+      'Name: A\nType: hash:ip\nRevision: 6\nHeader: family inet hashsize 1024 maxelem 65536 timeout 300 bucketsize 12 initval <initval>\nSize in memory: 296\nReferences: 0\nNumber of entries: 2\nMembers:\n10.0.0.1 timeout <n>\n10.0.0.2 timeout <n>\n\nName: B\n',
+    );
+    expect(maskIpset('create A hash:ip family inet hashsize 1024 maxelem 65536 bucketsize 12 initval 0x00000001\nadd A 10.0.0.9\nadd A 10.0.0.1\n')).toBe(
+      'create A hash:ip family inet hashsize 1024 maxelem 65536 bucketsize 12 initval <initval>\nadd A 10.0.0.1\nadd A 10.0.0.9\n',
+    );
   });
 });

@@ -137,11 +137,40 @@ export function maskBridgeDetails(text: string): string {
     .replace(/\bgc_timer +\d+\.\d+/g, 'gc_timer <t>');
 }
 
+/**
+ * `ipset list` / `save`: each set's jhash initval is random, hash sets list their members in an
+ * order that depends on it, and element timeouts count down; so initval is masked, member lines
+ * (after "Members:", or `add` lines of a save) are sorted, and their timeouts masked.
+ */
+export function maskIpset(text: string): string {
+  const lines = text.replace(/\binitval 0x[0-9a-f]{8}\b/g, 'initval <initval>').split('\n');
+  const out: string[] = [];
+  let run: string[] = [];
+  let members = false;
+  const flush = (): void => {
+    out.push(...run.sort());
+    run = [];
+  };
+  for (const l of lines) {
+    const member = (members && l !== '' && !l.startsWith('Name: ')) || l.startsWith('add ');
+    if (member) {
+      run.push(l.replace(/ timeout \d+/, ' timeout <n>'));
+      continue;
+    }
+    flush();
+    members = l === 'Members:';
+    out.push(l);
+  }
+  flush();
+  return out.join('\n');
+}
+
 /** `command` selects the masks that only make sense for one tool's output. */
 export function normalise(text: string, macs: MacTable, command = ''): string {
   let s = maskBridgeDetails(maskExpiry(maskSaveDates(maskPingTimes(text))));
   const w = innerProgram(command);
   if (w[0] === 'conntrack') s = maskConntrack(s, macs);
+  if (w[0] === 'ipset') s = maskIpset(s);
   if (w[0] === 'ip' && isNeighList(w)) s = sortNeighDump(s);
   return macs.mask(s);
 }
