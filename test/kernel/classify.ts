@@ -8,7 +8,7 @@ export type Compare = 'output' | 'exit';
 /** Programs whose whole output (stdout and stderr) is deterministic on Linux and in scope. */
 const OUTPUT_PROGRAMS = new Set([
   'ip', 'bridge', 'ping', 'nc', 'sysctl', 'cat', 'echo', 'ls',
-  'grep', 'head', 'tail', 'wc', 'sort', 'cut', 'iptables', 'iptables-save',
+  'grep', 'head', 'tail', 'wc', 'sort', 'cut', 'iptables', 'iptables-save', 'ipset',
 ]);
 
 /** Rough word split: good enough to find the program name, not a shell parser. */
