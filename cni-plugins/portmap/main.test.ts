@@ -87,4 +87,25 @@ describe('portmap', () => {
     expect(n.save()).not.toContain('SETMARK');
     expect(n.save()).toContain('-A CNI-DN-f0bca4ac77cde1bf2f3da -p tcp -m tcp --dport 8080 -j DNAT --to-destination 10.22.0.2:80\n');
   });
+
+  it('ADD deletes stale UDP conntrack entries to a mapped host port, and only those', () => {
+    const n = node();
+    const nl = n.host.netlink();
+    if (!nl.ok) throw new Error('no netlink');
+    // nf_conntrack runs once xtables does (as on Linux once a NAT table is in use).
+    nl.value.xtables?.();
+    const ct = nl.value.conntrack?.();
+    if (!ct) throw new Error('no conntrack');
+    const ip = (a: number, b: number, c: number, d: number) => ((a << 24) | (b << 16) | (c << 8) | d) >>> 0;
+    const flow = (proto: number, dport: number) => ({
+      orig: { src: ip(192, 0, 2, 9), dst: ip(10, 0, 0, 1), proto, sport: 40000, dport },
+      reply: { src: ip(10, 0, 0, 1), dst: ip(192, 0, 2, 9), proto, sport: dport, dport: 40000 },
+      timeoutSec: 30,
+    });
+    expect(ct.insert(flow(17, 8081))).toBe(true);
+    expect(ct.insert(flow(17, 9999))).toBe(true);
+    expect(ct.insert(flow(6, 8080))).toBe(true);
+    expect(n.pm('ADD', conf('')).exitCode).toBe(0);
+    expect(ct.entries().map((e) => `${e.orig.proto}/${e.orig.dport}`).sort()).toEqual(['17/9999', '6/8080']);
+  });
 });

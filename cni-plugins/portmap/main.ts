@@ -8,6 +8,7 @@ import type { ExecContext } from '../../src/commands/types.js';
 import { cniError, pluginMain, type CmdArgs, type PluginOutcome } from '../../src/cni/skel.js';
 import { CniErrorCode, type CniResult } from '../../src/cni/spec.js';
 import { REFERENCE_PLUGIN_VERSIONS } from '../../src/cni/version.js';
+import { goErrnoText } from '../lib/go-errors.js';
 import { GoIptables } from '../lib/go-iptables.js';
 import { checkChain, setupChain, teardownChain, type Step } from './chain.js';
 import { parseConfig, type PortMapConf } from './conf.js';
@@ -63,7 +64,7 @@ function forwardPorts(ctx: ExecContext, conf: PortMapConf, containerId: string, 
       if (dev !== undefined && dev !== '') {
         const nl = ctx.host.netlink(ctx.netns);
         const w = nl.ok ? nl.value.sysctlSet(`net/ipv4/conf/${dev}/route_localnet`, '1') : undefined;
-        if (w && !w.ok) return { ok: false, message: `unable to enable route_localnet: open /proc/sys/net/ipv4/conf/${dev}/route_localnet: ${w.error.message}` };
+        if (w && !w.ok) return { ok: false, message: `unable to enable route_localnet: open /proc/sys/net/ipv4/conf/${dev}/route_localnet: ${goErrnoText(w.error.errno)}` };
       }
     }
   }
@@ -76,6 +77,20 @@ function forwardPorts(ctx: ExecContext, conf: PortMapConf, containerId: string, 
   const s = setupChain(ipt, dn);
   if (!s.ok) return { ok: false, message: `unable to setup DNAT: ${s.message}` };
   return { ok: true };
+}
+
+/**
+ * deletePortmapStaleConnections (IPv4): utils.DeleteConntrackEntriesForDstPort deletes every UDP
+ * entry whose original destination port is a mapped host port (a ConntrackDeleteFilter on the
+ * netlink conntrack table).
+ */
+function deleteStaleUdpConntrack(ctx: ExecContext, conf: PortMapConf): void {
+  const nl = ctx.host.netlink(ctx.netns);
+  const ct = nl.ok ? nl.value.conntrack?.() : undefined;
+  if (!ct) return;
+  const ports = new Set(conf.portMaps.filter((p) => p.protocol.toLowerCase() === 'udp').map((p) => p.hostPort));
+  if (ports.size === 0) return;
+  for (const e of ct.entries()) if (e.orig.proto === 17 && ports.has(e.orig.dport)) ct.delete(e, true);
 }
 
 function add(args: CmdArgs, ctx: ExecContext): PluginOutcome<CniResult> {
@@ -91,8 +106,9 @@ function add(args: CmdArgs, ctx: ExecContext): PluginOutcome<CniResult> {
     if (net === undefined) continue;
     const f = forwardPorts(ctx, conf, args.containerID, net);
     if (!f.ok) return internal(f.message);
-    // Upstream then deletes stale UDP conntrack entries for the host ports; its failures are only
-    // logged, and a fresh mapping has none to delete.
+    // Stale UDP conntrack entries would keep blackholing traffic to the host port; upstream deletes
+    // them after the rules are in, and only logs a failure.
+    if (!net.includes(':')) deleteStaleUdpConntrack(ctx, conf);
   }
   return prev;
 }
