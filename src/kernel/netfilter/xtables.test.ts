@@ -52,7 +52,7 @@ describe('Xtables as the kernel Netfilter', () => {
     expect(nf.hook(net, 'FORWARD', q, eth1, eth0).verdict).toBe('accept');
     expect(nf.hook(net, 'POSTROUTING', q, undefined, eth0).verdict).toBe('accept');
     expect(q.ip!.src).toBe(ip('192.168.1.10'));
-    expect(traces).toContain('rule: nat -A PREROUTING -d 10.96.0.10/32 -p tcp -m tcp --dport 80 -j DNAT --to-destination 10.244.1.2:8080');
+    expect(traces).toContain('rule 1: nat -A PREROUTING -d 10.96.0.10/32 -p tcp -m tcp --dport 80 -j DNAT --to-destination 10.244.1.2:8080');
 
     const r = tcpSkb('10.244.1.2', 8080, '192.168.1.10', 40000);
     nf.hook(net, 'PREROUTING', r, eth0, undefined);
@@ -83,7 +83,7 @@ describe('Xtables traces', () => {
     expect(traces).toEqual([
       'new: original direction of tcp 172.16.0.5:40000 -> 10.96.0.10:80 (new entry)',
       'random: nat PREROUTING rule 1: statistic random probability 0.50000000000 matched',
-      'rule: nat -A PREROUTING -d 10.96.0.10/32 -p tcp -m tcp --dport 80 -m statistic --mode random --probability 0.50000000000 -j DNAT --to-destination 10.244.1.2:8080',
+      'rule 1: nat -A PREROUTING -d 10.96.0.10/32 -p tcp -m tcp --dport 80 -m statistic --mode random --probability 0.50000000000 -j DNAT --to-destination 10.244.1.2:8080',
       'dnat: destination NAT bound by nat PREROUTING DNAT: replies now tcp 10.244.1.2:8080 -> 172.16.0.5:40000',
       'rewrite: 172.16.0.5:40000 -> 10.96.0.10:80 rewritten to 172.16.0.5:40000 -> 10.244.1.2:8080',
       'policy: nat -P POSTROUTING ACCEPT',

@@ -105,7 +105,9 @@ export class Xtables implements Netfilter {
     const p = packetView(skb, indev, outdev);
     // xt_recent compares the TTL a forwarded packet arrived with (ttl++ when out is set and no socket owns it).
     if (hook === 'FORWARD' || (hook === 'POSTROUTING' && indev)) p.ttl = iph.ttl + 1;
-    const trace = (h: RuleHit): void => net.trace('netfilter', h.num === 0 ? 'policy' : 'rule', `${h.table} ${h.text}`, indev ?? outdev, skb);
+    // Every rule that matched: its number as -L --line-numbers counts it in the verdict ("rule 3"),
+    // table and -S text (which names the chain) in the detail.
+    const trace = (h: RuleHit): void => net.trace('netfilter', h.num === 0 ? 'policy' : `rule ${h.num}`, `${h.table} ${h.text}`, indev ?? outdev, skb);
     const env: TraverseEnv = {
       rng: () => this.env.random(),
       addrType: (addr) => (net.addrOwner(addr) ? 'LOCAL' : addr === 0xffffffff ? 'BROADCAST' : addr >>> 28 === 0xe ? 'MULTICAST' : 'UNICAST'),
