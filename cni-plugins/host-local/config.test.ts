@@ -154,6 +154,15 @@ describe('host-local results per cniVersion (as /usr/lib/cni/host-local v1.1.1)'
       '{\n    "cniVersion": "0.3.1",\n    "ips": [\n        {\n            "version": "4",\n            "address": "10.1.0.10/24",\n            "gateway": "10.1.0.1"\n        },\n        {\n            "version": "4",\n            "address": "10.3.0.2/30",\n            "gateway": "10.3.0.1"\n        }\n    ],\n    "dns": {}\n}',
     );
   });
+  it('prints the 0.1.0 shape when the configuration names no cniVersion', () => {
+    const t = testHost();
+    const r = t.run(
+      hostLocalMain,
+      { CNI_COMMAND: 'ADD', CNI_CONTAINERID: 'c1', CNI_NETNS: '/var/run/netns/x', CNI_IFNAME: 'eth0', CNI_PATH: '/opt/cni/bin' },
+      '{"name":"n","type":"host-local","ipam":{"type":"host-local","subnet":"10.0.0.0/29","routes":[{"dst":"0.0.0.0/0"}]}}',
+    );
+    expect(r.stdout).toBe('{\n    "cniVersion": "0.1.0",\n    "ip4": {\n        "ip": "10.0.0.2/29",\n        "gateway": "10.0.0.1",\n        "routes": [\n            {\n                "dst": "0.0.0.0/0"\n            }\n        ]\n    },\n    "dns": {}\n}');
+  });
   it('refuses two range sets of one family before 0.3.0', () => {
     const ipam2 = '{"type":"host-local","ranges":[[{"subnet":"10.1.0.0/24"}],[{"subnet":"10.3.0.0/30"}]]}';
     for (const command of ['ADD', 'DEL']) {

@@ -74,4 +74,9 @@ describe('loopback (as /usr/lib/cni/loopback v1.1.1)', () => {
       '{\n    "code": 999,\n    "msg": "failed to parse network config: json: cannot unmarshal string into Go struct field NetConf.prevResult of type map[string]interface {}"\n}',
     );
   });
+  it('without a cniVersion prints the 0.1.0 shape (the result is converted from 1.0.0)', () => {
+    const want = '{\n    "cniVersion": "0.1.0",\n    "ip4": {\n        "ip": "127.0.0.1/8"\n    },\n    "ip6": {\n        "ip": "::1/128"\n    },\n    "dns": {}\n}';
+    expect(node().lo(['ADD'], '{"name":"lo","type":"loopback"}')).toEqual({ exitCode: 0, stdout: want, stderr: '' });
+    expect(node().lo(['ADD'], '{"cniVersion":"","name":"lo","type":"loopback"}')).toEqual({ exitCode: 0, stdout: want, stderr: '' });
+  });
 });
