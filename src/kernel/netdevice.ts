@@ -30,7 +30,10 @@ export class NetDevice {
   noarp: boolean;
   txqlen = 1000;
   alias: string | undefined;
+  /** dev->promiscuity: how many users want promiscuous mode (a bridge for each port, the user). */
   promisc = 0;
+  /** IFF_PROMISC in dev->gflags: the user's own promisc on/off, counted once however often it is set. */
+  promiscFlag = false;
   /** veth peer. */
   peer: NetDevice | undefined;
   /** Bridge this device is a port of. */
@@ -92,7 +95,8 @@ export class NetDevice {
     else f.push('BROADCAST');
     if (this.kind !== 'loopback' && this.kind !== 'dummy' && this.kind !== 'ipip') f.push('MULTICAST');
     if (this.noarp && this.kind !== 'loopback') f.push('NOARP');
-    if (this.promisc > 0 && !this.master) f.push('PROMISC');
+    // dev_get_flags reports IFF_PROMISC from gflags: set by the user, not by a bridge taking the port.
+    if (this.promiscFlag) f.push('PROMISC');
     if (up) f.push('UP');
     if (up && carrier) f.push('LOWER_UP');
     // M-DOWN is iproute2's rendering of "the IFLA_LINK device (veth peer) is down"; it can only

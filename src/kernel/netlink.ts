@@ -210,7 +210,11 @@ export class NetlinkImpl implements Netlink {
     }
     if (change.alias !== undefined) dev.alias = change.alias || undefined;
     if (change.arp !== undefined && dev.kind !== 'loopback') dev.noarp = !change.arp;
-    if (change.promisc !== undefined) dev.promisc = Math.max(0, dev.promisc + (change.promisc ? 1 : -1));
+    // __dev_change_flags: only a change of the IFF_PROMISC flag moves the promiscuity count.
+    if (change.promisc !== undefined && change.promisc !== dev.promiscFlag) {
+      dev.promiscFlag = change.promisc;
+      dev.promisc = Math.max(0, dev.promisc + (change.promisc ? 1 : -1));
+    }
     if (change.up === true) net.devUp(dev);
     if (change.up === false) net.devDown(dev);
     if (change.master !== undefined) {
