@@ -196,6 +196,16 @@ describe('bridge ADD options, as /usr/lib/cni/bridge v1.1.1', () => {
     expect(n.sh('sysctl', 'net.ipv4.ip_forward')).toBe('net.ipv4.ip_forward = 0\n');
   });
 
+  it('promiscMode: the bridge is promiscuous once however many pods join (recorded: promiscuity 1)', () => {
+    const n = node();
+    n.host.netnsAdd('c2');
+    const l2 = '{"cniVersion":"1.0.0","name":"l2","type":"bridge","bridge":"br5","promiscMode":true}';
+    n.cni('bridge', 'ADD', 'c1', l2);
+    n.cni('bridge', 'ADD', 'c2', l2);
+    expect(n.root.linkGet('br5')!.promiscuity).toBe(1);
+    expect(n.root.linkGet('br5')!.flags).toContain('PROMISC');
+  });
+
   it('0.2.0: the ip4 block with routes, and the configuration\'s dns', () => {
     const n = node();
     const r = n.cni('bridge', 'ADD', 'c1', JSON.stringify({ cniVersion: '0.2.0', name: 'mynet', type: 'bridge', isGateway: true, ipMasq: true, ipam: { type: 'fake-ipam', result: { ips: [{ address: '10.22.0.2/24', gateway: '10.22.0.1' }], routes: [{ dst: '10.0.0.0/8' }], dns: {} } }, dns: { nameservers: ['1.1.1.1'] } }));
