@@ -13,7 +13,7 @@ import { namespacesUnavailable, REAL_CNI_DIR } from '../../test/kernel/linux.js'
 import { loopbackMain } from './main.js';
 import { testHost } from '../lib/test-host.js';
 
-type Op = { kind: 'netns-add' | 'netns-del' } | { kind: 'cni'; command: 'ADD' | 'DEL' | 'CHECK'; netns: string; conf: string };
+type Op = { kind: 'netns-add' } | { kind: 'netns-del' } | { kind: 'cni'; command: 'ADD' | 'DEL' | 'CHECK'; netns: string; conf: string };
 
 const VERSIONS = ['', '"cniVersion":"0.3.1",', '"cniVersion":"0.4.0",', '"cniVersion":"1.0.0",'];
 const NETNS = ['/var/run/netns/c1', '/run/netns/c1', '/var/run/netns/nope'];
@@ -37,7 +37,7 @@ function sequence(seed: number, length: number): Op[] {
   for (let i = 0; i < length; i++) {
     const x = r();
     if (x < 0.15) {
-      ops.push({ kind: exists ? 'netns-del' : 'netns-add' });
+      ops.push(exists ? { kind: 'netns-del' } : { kind: 'netns-add' });
       exists = !exists;
     } else {
       const y = r();
