@@ -144,8 +144,8 @@ export function pluginErr(exitErr: string, stdout: string, stderr: string): Runt
       e = { code: 0, msg: `netplugin failed but error parsing its diagnostic message ${goQuote(stdout)}: ${p.ok ? typeErr : p.message}` };
     } else {
       const o = (v ?? {}) as Record<string, unknown>;
+      // types.Error in libcni v1.1 has code, msg, details: a cniVersion the plugin printed is not kept.
       e = { code: typeof o['code'] === 'number' ? o['code'] : 0, msg: typeof o['msg'] === 'string' ? o['msg'] : '', ...(typeof o['details'] === 'string' && o['details'] !== '' ? { details: o['details'] } : {}) };
-      if (typeof o['cniVersion'] === 'string' && o['cniVersion'] !== '') e = { cniVersion: o['cniVersion'], ...e };
     }
   }
   return { message: cniErrorText(e), cni: e };

@@ -6,6 +6,8 @@
 import type { ExecContext, ExecResult } from '../commands/types.js';
 import { CniErrorCode, type CniError } from './spec.js';
 import { pluginOfFile } from './registry.js';
+import { pluginErr } from './exec.js';
+import { goUnmarshal } from './gojson.js';
 
 export type Found = { ok: true; path: string } | { ok: false; error: CniError };
 
@@ -38,32 +40,26 @@ export function execPlugin(ctx: ExecContext, path: string, command: string, stdi
 export type Delegated<T> = { ok: true; value: T } | { ok: false; error: CniError };
 
 /**
- * What invoke.ExecPluginWithResult makes of a finished plugin: its stdout parsed as JSON on success;
- * on failure the plugin's own error object if it printed one, else a wrapper around its stderr.
+ * What invoke.ExecPluginWithResult makes of a finished plugin: its stdout parsed as JSON on success
+ * (Go's texts when it is not JSON); on failure RawExec.pluginErr — the plugin's own error object, or
+ * "netplugin failed: ..." naming what it printed instead (code 0: a types.Error without a code).
  */
 export function readPluginOutput(r: ExecResult): Delegated<unknown> {
-  if (r.exitCode === 0) {
-    if (r.stdout.trim() === '') return { ok: true, value: undefined };
-    try {
-      return { ok: true, value: JSON.parse(r.stdout) };
-    } catch (e) {
-      return { ok: false, error: { code: CniErrorCode.DecodingFailure, msg: `decoding result: ${e instanceof Error ? e.message : String(e)}` } };
-    }
+  if (r.exitCode !== 0) {
+    const e = pluginErr(`exit status ${r.exitCode}`, r.stdout, r.stderr).cni!;
+    return { ok: false, error: { code: e.code, msg: e.msg, ...(e.details ? { details: e.details } : {}) } };
   }
-  try {
-    const parsed = JSON.parse(r.stdout) as Partial<CniError>;
-    if (typeof parsed.code === 'number' && typeof parsed.msg === 'string') {
-      return { ok: false, error: { code: parsed.code, msg: parsed.msg, ...(parsed.details ? { details: parsed.details } : {}) } };
-    }
-  } catch {
-    // not an error object: fall through to the generic wrapper
-  }
-  return { ok: false, error: { code: CniErrorCode.Internal, msg: `netplugin failed: ${JSON.stringify(r.stderr)}` } };
+  const p = goUnmarshal(r.stdout);
+  if (!p.ok) return { ok: false, error: { code: CniErrorCode.Internal, msg: `failed to unmarshal raw result: ${p.message}` } };
+  return { ok: true, value: p.value ?? {} };
 }
 
 /** DelegateAdd/Check/Del: run the plugin TYPE found on CNI_PATH (ctx.env) for COMMAND with NETCONF on stdin. */
 export function delegate(ctx: ExecContext, type: string, command: 'ADD' | 'CHECK' | 'DEL', netconf: string): Delegated<unknown> {
   const found = findInPath(ctx, type, ctx.env['CNI_PATH'] ?? '');
   if (!found.ok) return found;
-  return readPluginOutput(execPlugin(ctx, found.path, command, netconf));
+  const r = execPlugin(ctx, found.path, command, netconf);
+  // ExecPluginWithoutResult (CHECK, DEL): only the failure matters, stdout is not read.
+  if (command !== 'ADD' && r.exitCode === 0) return { ok: true, value: undefined };
+  return readPluginOutput(r);
 }
