@@ -1,7 +1,8 @@
 /**
  * World-file benchmark: the cost of one shim call — load the file, replay its journal, run one
  * command, save — against journal length, in this process (CPU time), and as a whole process
- * (`podnet exec` started as the shims start it: node on dist, or tsx on the sources; wall time). The "frames" column holds
+ * (`podnet exec` started as the shims start it, src/cli/exec-main: node on dist, or tsx on the
+ * sources; wall time). The "frames" column holds
  * the journal length.
  */
 import { spawnSync } from 'node:child_process';
@@ -10,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Session } from '../src/world/session.js';
 import { saveWorld, updateWorld } from '../src/world/persist.js';
-import { podnetCommand } from '../src/world/external-shims.js';
+import { podnetExecCommand } from '../src/world/external-shims.js';
 
 interface Row {
   name: string;
@@ -45,7 +46,7 @@ export function worldRows(scale = 1): Row[] {
   const dir = mkdtempSync(join(tmpdir(), 'podnet-bench-world-'));
   const rows: Row[] = [];
   try {
-    const podnet = podnetCommand();
+    const podnet = podnetExecCommand();
     for (const n of [10, 100, 1000, 4000]) {
       const file = worldFile(dir, n);
       const calls = Math.max(1, Math.round((n >= 1000 ? 5 : 20) * scale));
@@ -58,7 +59,7 @@ export function worldRows(scale = 1): Row[] {
       rows.push({ name: `world: shim call in-process, journal ${n}`, frames: n + calls, seconds, unit: 'ms/call', value: (seconds * 1000) / calls });
       if (n === 10 || n === 1000) {
         const w0 = performance.now();
-        const p = spawnSync(podnet[0]!, [...podnet.slice(1), 'exec', '--world', file, '--', 'ip', 'link', 'show', 'lo'], { encoding: 'utf8' });
+        const p = spawnSync(podnet[0]!, [...podnet.slice(1), '--world', file, '--', 'ip', 'link', 'show', 'lo'], { encoding: 'utf8' });
         if (p.status !== 0) throw new Error(p.stderr);
         const wall = (performance.now() - w0) / 1000;
         rows.push({ name: `world: shim process (${podnet.length > 2 ? 'tsx' : 'dist'}, wall), journal ${n}`, frames: n + calls, seconds: wall, unit: 'ms/call', value: wall * 1000 });

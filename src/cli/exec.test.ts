@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { main } from './main.js';
 import { readsStdin } from './exec.js';
+import { parseExecArgs } from './exec-main.js';
 
 let out = '';
 let err = '';
@@ -79,7 +80,7 @@ describe('podnet world / exec / shims', () => {
     expect(out.trim().split(' ')).toEqual(expect.arrayContaining(['ip', 'bridge', 'iptables', 'iptables-save', 'iptables-restore', 'sysctl']));
     for (const n of out.trim().split(' ')) {
       expect(statSync(join(d, n)).mode & 0o111).toBe(0o111);
-      expect(readFileSync(join(d, n), 'utf8')).toMatch(new RegExp(`exec -- '${n}' "\\$@"\\n$`));
+      expect(readFileSync(join(d, n), 'utf8')).toMatch(new RegExp(`exec-main\\.ts' -- '${n}' "\\$@"\\n$`));
     }
     writeFileSync(join(dir, 'file'), '');
     err = '';
@@ -119,6 +120,17 @@ describe('podnet lab --world', () => {
     expect(JSON.parse(readFileSync(w, 'utf8')).journal.map((e: { op: string }) => e.op)).toEqual(['host', 'exec', 'lab', 'exec']);
     expect(main(['lab', lab, '--world', join(dir, 'none.json')])).toBe(2);
     expect(err).toBe(`podnet lab: world file '${join(dir, 'none.json')}': No such file or directory\n`);
+  });
+});
+
+describe('the shims\' exec entry (exec-main)', () => {
+  it('takes --world/--host/--netns before the program and leaves everything after it alone', () => {
+    expect(parseExecArgs(['--world', 'w.json', '--host=n1', '--', 'ip', '-n', 'x', 'link'])).toEqual({ argv: ['ip', '-n', 'x', 'link'], opts: { world: 'w.json', host: 'n1' } });
+    expect(parseExecArgs(['ip', '--world', 'x'])).toEqual({ argv: ['ip', '--world', 'x'], opts: {} });
+    expect(parseExecArgs(['--netns', 'a', 'sysctl', '-a'])).toEqual({ argv: ['sysctl', '-a'], opts: { netns: 'a' } });
+    expect(parseExecArgs(['-x', 'ip'])).toEqual({ error: "error: unknown option '-x'" });
+    expect(parseExecArgs(['--world'])).toEqual({ error: "error: option '--world <file>' argument missing" });
+    expect(parseExecArgs(['--'])).toEqual({ error: "error: missing required argument 'program'" });
   });
 });
 

@@ -20,20 +20,21 @@ export function shimNames(): string[] {
 const shq = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 
 /**
- * How to start this podnet's CLI as argv: `node dist/cli/main.js` for a built install; from the
- * TypeScript sources (tests, `tsx`), node with tsx's loader on src/cli/main.ts.
+ * How to start this podnet's `podnet exec` as argv (the shims' entry, src/cli/exec-main.ts, which
+ * skips the other subcommands' modules): `node dist/src/cli/exec-main.js` for a built install; from
+ * the TypeScript sources (tests, `tsx`), node with tsx's loader on src/cli/exec-main.ts.
  */
-export function podnetCommand(): string[] {
+export function podnetExecCommand(): string[] {
   const self = fileURLToPath(import.meta.url);
   if (self.endsWith('.ts')) {
-    const main = fileURLToPath(new URL('../cli/main.ts', import.meta.url));
+    const main = fileURLToPath(new URL('../cli/exec-main.ts', import.meta.url));
     const tsx = fileURLToPath(new URL('../../node_modules/tsx/dist/loader.mjs', import.meta.url));
     return [process.execPath, '--import', `file://${tsx}`, main];
   }
-  return [process.execPath, fileURLToPath(new URL('../cli/main.js', import.meta.url))];
+  return [process.execPath, fileURLToPath(new URL('../cli/exec-main.js', import.meta.url))];
 }
 
-export function shimScript(tool: string, podnet: string[] = podnetCommand()): string {
+export function shimScript(tool: string, podnet: string[] = podnetExecCommand()): string {
   return [
     '#!/bin/sh',
     `# podnet shim: runs \`${tool}\` in the emulated world the file $PODNET_WORLD holds (see podnet's docs/shims.md).`,
@@ -41,14 +42,14 @@ export function shimScript(tool: string, podnet: string[] = podnetCommand()): st
     `  echo "${tool} (podnet shim): PODNET_WORLD is not set; it must name a world file (podnet world new FILE)" >&2`,
     '  exit 2',
     'fi',
-    `exec ${podnet.map(shq).join(' ')} exec -- ${shq(tool)} "$@"`,
+    `exec ${podnet.map(shq).join(' ')} -- ${shq(tool)} "$@"`,
     '',
   ].join('\n');
 }
 
 /** Writes one executable shim per tool into dir (created if missing); returns the tools written. */
 export function writeShims(dir: string): Result<string[]> {
-  const podnet = podnetCommand();
+  const podnet = podnetExecCommand();
   if (!existsSync(podnet[podnet.length - 1]!)) return err(podnetError('io', `cannot find podnet's own CLI at '${podnet[podnet.length - 1]}' (run npm run build)`));
   try {
     mkdirSync(dir, { recursive: true });
