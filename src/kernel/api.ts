@@ -118,6 +118,8 @@ export type LinkAddRequest =
       mtu?: number;
       address?: string;
       peerAddress?: string;
+      /** IFLA_MTU of the peer section (`peer name P mtu N`); without it the peer keeps 1500 once a peer section is given. */
+      peerMtu?: number;
       up?: boolean;
       /** IFLA_TXQLEN of the device and of the peer section (vishvananda/netlink sends 0 for both, so CNI veths have qlen 0). */
       txqlen?: number;

@@ -102,6 +102,8 @@ export class NetlinkImpl implements Netlink {
           if (!peerAddr) return kerr('EINVAL');
         }
         if (req.mtu !== undefined && (req.mtu < 68 || req.mtu > 65535)) return kerr('EINVAL', req.mtu < 68 ? 'mtu less than device minimum' : 'mtu greater than device maximum');
+        // The peer section's own IFLA_MTU (rtnl_create_link for the peer) is checked the same way.
+        if (req.peerMtu !== undefined && (req.peerMtu < 68 || req.peerMtu > 65535)) return kerr('EINVAL');
         // veth_newlink registers the peer first: it gets the lower ifindex and the first random MAC.
         const peer = peerNet.createDevice(peerName, 'veth', peerAddr ?? this.deps.randomMac());
         dev = net.createDevice(req.name, 'veth', address ?? this.deps.randomMac());
@@ -111,8 +113,9 @@ export class NetlinkImpl implements Netlink {
           dev.mtu = req.mtu;
           // veth_newlink: the peer takes the device's attributes only when no peer section was
           // given ("peer name X" brings its own, without an MTU, so the peer keeps 1500).
-          if (req.peerName === undefined && req.peerNetns === undefined && req.peerAddress === undefined) peer.mtu = req.mtu;
+          if (req.peerName === undefined && req.peerNetns === undefined && req.peerAddress === undefined && req.peerMtu === undefined) peer.mtu = req.mtu;
         }
+        if (req.peerMtu !== undefined) peer.mtu = req.peerMtu;
         if (req.txqlen !== undefined) dev.txqlen = req.txqlen;
         if (req.peerTxqlen !== undefined) peer.txqlen = req.peerTxqlen;
         if (peerNet !== net) {

@@ -271,6 +271,7 @@ function linkAdd(ctx: IpCtx, argv: string[]): number {
       let peerName: string | undefined;
       let peerNetns: string | undefined;
       let peerAddress: string | undefined;
+      let peerMtu: number | undefined;
       if (r.typeArgs.length > 0) {
         if (r.typeArgs[0] !== 'peer') {
           // veth's print_usage() writes with printf(), so this help goes to stdout.
@@ -284,14 +285,15 @@ function linkAdd(ctx: IpCtx, argv: string[]): number {
           // The peer's "type" word is reported as a duplicate, as veth_parse_opt() does.
           return duparg(o, 'type', pp.value.type);
         }
-        if (pp.value.mtu !== undefined || pp.value.up !== undefined || pp.value.master !== undefined || pp.value.alias !== undefined) {
-          return unsupported(o, 'veth peer options other than name, address and netns');
+        if (pp.value.up !== undefined || pp.value.master !== undefined || pp.value.alias !== undefined) {
+          return unsupported(o, 'veth peer options other than name, address, mtu and netns');
         }
         peerName = pp.value.name;
         peerNetns = pp.value.netns;
         peerAddress = macOf(pp.value.address);
+        peerMtu = pp.value.mtu;
       }
-      req = { kind: 'veth', ...common, ...(peerName ? { peerName } : {}), ...(peerNetns ? { peerNetns } : {}), ...(peerAddress ? { peerAddress } : {}) };
+      req = { kind: 'veth', ...common, ...(peerName ? { peerName } : {}), ...(peerNetns ? { peerNetns } : {}), ...(peerAddress ? { peerAddress } : {}), ...(peerMtu !== undefined ? { peerMtu } : {}) };
       break;
     }
     case 'bridge': {
