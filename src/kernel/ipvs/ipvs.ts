@@ -97,6 +97,8 @@ export class Ipvs {
   /** ip_vs_svc_table / ip_vs_svc_fwm_table: services hashed by protocol, VIP and port, or by fwmark. */
   private readonly byKey = new Map<string, IpvsService>();
   private readonly byMark = new Map<number, IpvsService>();
+  /** Persistence templates: client network of a persistent service -> the server it is pinned to. */
+  private readonly templates = new Map<string, { dest: IpvsDest; expires: number }>();
   /** Virtual time of the last sweep of expired connections (ip_vs_conn_expire runs from timers). */
   private sweptAt = -1;
   /** In direction: client -> VIP; out direction: real server -> client. */
@@ -164,6 +166,7 @@ export class Ipvs {
 
   flush(): void {
     this.services.length = 0;
+    this.templates.clear();
     this.reindex();
     this.connIn.clear();
     this.connOut.clear();
@@ -273,9 +276,22 @@ export class Ipvs {
    */
   scheduleConn(svc: IpvsService, p: { proto: number; saddr: number; sport: number; daddr: number; dport: number }): IpvsConn | undefined {
     this.expire();
-    const i = schedule(svc.sched, svc.state, svc.dests, { src: p.saddr, dst: p.daddr });
-    if (i === undefined) return undefined;
-    const dest = svc.dests[i]!;
+    const now = this.env.now();
+    let dest: IpvsDest | undefined;
+    // ip_vs_sched_persist: a persistent service (-p, kube-proxy's sessionAffinity: ClientIP) keeps a
+    // template per client network (address & -M mask) and sends its new connections to the same
+    // server while the template lives and the server is usable (ip_vs_check_template).
+    const tkey = `${svc.proto}|${svc.fwmark}|${(p.saddr & svc.netmask) >>> 0}|${svc.addr}|${svc.port}`;
+    if (svc.persistent) {
+      const t = this.templates.get(tkey);
+      if (t && t.expires > now && !t.dest.removed && t.dest.weight > 0 && svc.dests.includes(t.dest)) dest = t.dest;
+    }
+    if (!dest) {
+      const i = schedule(svc.sched, svc.state, svc.dests, { src: p.saddr, dst: p.daddr });
+      if (i === undefined) return undefined;
+      dest = svc.dests[i]!;
+    }
+    if (svc.persistent) this.templates.set(tkey, { dest, expires: now + svc.persistent * 1000 });
     // Direct routing and tunnelling keep the virtual port; masquerading uses the server's.
     const dport = svc.fwmark && dest.port === 0 ? p.dport : dest.port;
     const state: ConnState = p.proto === 6 ? 'SYN_RECV' : 'UDP';
