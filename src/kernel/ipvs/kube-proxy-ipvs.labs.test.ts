@@ -49,6 +49,14 @@ describe('kube-proxy IPVS mode (documented semantics; no ip_vs on the reference 
     expect(rules(h)).toContain('nat -A KUBE-POSTROUTING -m comment --comment "Kubernetes endpoints dst ip:port, source ip for solving hairpin purpose" -m set --match-set KUBE-LOOP-BACK dst,dst,src -j MASQUERADE');
   });
 
+  it('sessionAffinity: ClientIP is a persistent virtual server: both connections reach the same server', () => {
+    const a = step('ip netns exec pod-c nc -z -w 1 10.96.0.20 80', 0);
+    const b = step('ip netns exec pod-c nc -z -w 1 10.96.0.20 80', 1);
+    expect([a.exitCode, b.exitCode]).toEqual([0, 0]);
+    expect(ipvs(a)[0]).toBe('schedule TCP 10.96.0.20:80 rr -> 10.244.0.3:8080 (masq, weight 1)');
+    expect(ipvs(b)[0]).toBe('schedule TCP 10.96.0.20:80 rr -> 10.244.0.3:8080 (masq, weight 1)');
+  });
+
   it('NodePort from outside: marked by KUBE-NODE-PORT, masqueraded, scheduled, replies leave as the node address', () => {
     const n = step('ip netns exec client nc -z -w 1 192.168.1.10 30080');
     expect(n.exitCode).toBe(0);
@@ -82,6 +90,9 @@ describe('kube-proxy IPVS mode (documented semantics; no ip_vs on the reference 
         'TCP  10.96.0.10:80 rr\n' +
         '  -> 10.244.0.2:8080              Masq    1      0          1         \n' +
         '  -> 10.244.0.3:8080              Masq    1      0          2         \n' +
+        'TCP  10.96.0.20:80 rr persistent 10800\n' +
+        '  -> 10.244.0.2:8080              Masq    1      0          0         \n' +
+        '  -> 10.244.0.3:8080              Masq    1      0          2         \n' +
         'TCP  10.96.0.30:80 rr\n',
     );
     const ct = step('conntrack -L -p tcp --dport 80').stdout;
@@ -90,6 +101,6 @@ describe('kube-proxy IPVS mode (documented semantics; no ip_vs on the reference 
   });
 
   it('the kept iptables rules reference the ipsets, which therefore cannot be destroyed', () => {
-    expect(step('ipset list -t KUBE-CLUSTER-IP').stdout).toContain('References: 3\nNumber of entries: 2\n');
+    expect(step('ipset list -t KUBE-CLUSTER-IP').stdout).toContain('References: 3\nNumber of entries: 3\n');
   });
 });
