@@ -372,11 +372,14 @@ const set: Extension<Match> = {
   parse(st, _opt, args, inv, ctx) {
     const s = st as { m?: Match };
     if (s.m) return { msg: '--match-set can be specified only once', exit: 2 };
-    // The kernel resolves the set by name when the rule is built; podnet has no ipset yet, so no
-    // set exists — exactly what a machine without ipset answers.
+    // libxt_set's order: the second word first, then the name's length, the set (resolved by name
+    // in the namespace's ipsets), then the directions — with the tool's own "spefify" typo.
+    const dirs = args[1];
+    if (dirs === undefined || dirs.startsWith('-') || dirs.startsWith('!')) return { msg: '--match-set requires two args.', exit: 2 };
+    if (args[0]!.length > 31) return { msg: `setname \`${args[0]}' too long, max 31 characters.`, exit: 2 };
     if (!(ctx.setExists?.(args[0]!) ?? false)) return { msg: `Set ${args[0]} doesn't exist.\n`, exit: 2 };
-    const flags = args[1]!.split(',');
-    if (flags.some((f) => f !== 'src' && f !== 'dst')) return { msg: `You must specify (the comma separated list of) 'src' or 'dst'.`, exit: 2 };
+    const flags = dirs.split(',');
+    if (flags.some((f) => f !== 'src' && f !== 'dst')) return { msg: `You must spefify (the comma separated list of) 'src' or 'dst'.`, exit: 2 };
     s.m = { name: 'set', setName: args[0]!, flags: flags as ('src' | 'dst')[], inv };
     return undefined;
   },
