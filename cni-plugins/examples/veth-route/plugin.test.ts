@@ -52,6 +52,10 @@ echo "== pod link"; ip -n c1 -o link
 echo "== pod route"; ip -n c1 route
 echo "== second pod via CNI_ARGS"; CNI_COMMAND=ADD CNI_CONTAINERID=0123456789 CNI_ARGS="IgnoreUnknown=1;IP=10.22.0.9" sh $P < $C; echo "rc=$?"
 echo "== pod addr"; ip -n c1 -4 -o addr
+echo "== forwarding and NAT around it"; sysctl -w net.ipv4.ip_forward=1; echo "rc=$?"
+iptables -t nat -A POSTROUTING -s 10.22.0.0/24 ! -o veth+ -j MASQUERADE; echo "rc=$?"
+printf '*filter\\n:POD-IN - [0:0]\\n-A FORWARD -o veth+ -j POD-IN\\n-A POD-IN -p tcp --dport 22 -j DROP\\nCOMMIT\\n' | iptables-restore --noflush; echo "rc=$?"
+iptables-save | grep -v '^#'
 echo "== no ifname"; CNI_COMMAND=ADD CNI_IFNAME= sh $P < $C; echo "rc=$?"
 echo "== bad version"; echo '{"cniVersion":"9.9"}' | CNI_COMMAND=ADD sh $P; echo "rc=$?"
 `;
@@ -90,6 +94,8 @@ describe('cni-plugins/examples/veth-route under podnet shims', () => {
     expect(section(podnetOut, 'ADD again')).toMatch(/"code":100,"msg":"ip link add vethabcdef12 type veth peer name tmpabcdef12 failed: RTNETLINK answers: File exists"}\nrc=1\n$/);
     expect(section(podnetOut, 'DEL again')).toBe('rc=0\n');
     expect(section(podnetOut, 'CHECK after DEL')).toMatch(/"code":100,.*is missing"}\nrc=1\n$/);
+    expect(section(podnetOut, 'forwarding and NAT around it')).toContain('-A POSTROUTING -s 10.22.0.0/24 ! -o veth+ -j MASQUERADE\n');
+    expect(section(podnetOut, 'forwarding and NAT around it')).toContain('-A POD-IN -p tcp -m tcp --dport 22 -j DROP\n');
     expect(section(podnetOut, 'no ifname')).toBe('{"cniVersion":"1.0.0","code":4,"msg":"required env variables missing: CNI_IFNAME"}\nrc=1\n');
 
     // The world file holds the result: a fresh process sees the second pod's address.
