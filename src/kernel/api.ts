@@ -103,6 +103,8 @@ export interface LinkInfo {
   link?: { ifindex: number; name?: string; netnsId?: number; netnsName?: string };
   alias?: string;
   promiscuity: number;
+  /** dev->tso_max_size when the kernel derives it (a bridge: from its ports, br_set_gso_limits). */
+  tsoMaxSize?: number;
   bridge?: BridgeInfo;
   brport?: BridgePortInfo;
   vxlan?: VxlanInfo;

@@ -62,6 +62,26 @@ function validName(name: string): boolean {
   return !/[/:\s]/.test(name);
 }
 
+/** TSO_MAX_SIZE (veth, NICs) and GSO_LEGACY_MAX_SIZE (a new bridge, a vxlan without lower device). */
+const TSO_MAX_SIZE = 524280;
+const GSO_LEGACY_MAX_SIZE = 65536;
+
+function tsoMaxSizeOf(d: NetDevice): number {
+  if (d.kind === 'bridge') return bridgeTsoMaxSize(d);
+  if (d.kind === 'vxlan') return vxlanOf(d)?.cfg.lowerIfindex ? TSO_MAX_SIZE : GSO_LEGACY_MAX_SIZE;
+  return TSO_MAX_SIZE;
+}
+
+/**
+ * A bridge starts with the legacy 64k limit; once a port has joined or left, br_set_gso_limits
+ * gives it the smallest of its ports' limits, TSO_MAX_SIZE when it has none (checked on Linux).
+ */
+function bridgeTsoMaxSize(br: NetDevice): number {
+  const st = br.br!;
+  if (!st.hadPorts) return GSO_LEGACY_MAX_SIZE;
+  return Math.min(TSO_MAX_SIZE, ...st.ports.map((p) => tsoMaxSizeOf(p.dev)));
+}
+
 export class NetlinkImpl implements Netlink {
   constructor(
     private readonly net: Net,
@@ -361,6 +381,7 @@ export class NetlinkImpl implements Netlink {
       linkType: d.linkType(),
       promiscuity: d.promisc,
     };
+    if (d.kind === 'bridge') info.tsoMaxSize = bridgeTsoMaxSize(d);
     if (d.master) info.master = d.master.name;
     if (d.alias !== undefined) info.alias = d.alias;
     if (d.kind === 'veth' && d.peer) {

@@ -136,7 +136,7 @@ function renderDetails(l: LinkInfo, nl: string, doLink: boolean, all: readonly L
   }
   const queues = l.kind === 'veth' ? 2 : 1;
   // A vxlan device over a lower device inherits that device's TSO limit (netif_inherit_tso_max).
-  const tso = l.kind === 'bridge' || (l.kind === 'vxlan' && !l.vxlan?.dev) ? 65536 : 524280;
+  const tso = l.tsoMaxSize ?? (l.kind === 'bridge' || (l.kind === 'vxlan' && !l.vxlan?.dev) ? 65536 : 524280);
   // IFLA_AF_SPEC (addrgenmode) is printed for `ip link` only.
   if (doLink) s += 'addrgenmode eui64 ';
   s += `numtxqueues ${queues} numrxqueues ${queues} gso_max_size 65536 gso_max_segs 65535 tso_max_size ${tso} tso_max_segs 65535 gro_max_size 65536 `;
@@ -234,7 +234,7 @@ function detailsJson(l: LinkInfo, doLink: boolean): Record<string, unknown> {
   else if (l.kind !== 'loopback' && l.kind !== 'ether') j.linkinfo = { info_kind: l.kind };
   if (doLink) j.inet6_addr_gen_mode = 'eui64';
   const queues = l.kind === 'veth' ? 2 : 1;
-  const tso = l.kind === 'vxlan' ? 65536 : 524280;
+  const tso = l.tsoMaxSize ?? (l.kind === 'vxlan' ? 65536 : 524280);
   Object.assign(j, { num_tx_queues: queues, num_rx_queues: queues, gso_max_size: 65536, gso_max_segs: 65535, tso_max_size: tso, tso_max_segs: 65535, gro_max_size: 65536 });
   return j;
 }
