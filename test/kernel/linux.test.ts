@@ -7,12 +7,19 @@ import { splitLab } from './split.js';
 
 test('wrapScript gives every command its own files and a trailing backslash cannot eat the brace', () => {
   const { script: s } = wrapScript(splitLab('echo a \\\nb\necho c \\'), '/lab', '/out');
-  expect(s).toContain(`} >'/out/0.out' 2>'/out/0.err'; echo $? >'/out/0.rc'`);
-  expect(s).toContain(`} >'/out/1.out' 2>'/out/1.err'; echo $? >'/out/1.rc'`);
+  expect(s).toContain(`} >'/out/0.out' 2>'/out/0.err'; __podnet_rc=$?; echo $__podnet_rc >'/out/0.rc'; `);
+  expect(s).toContain(`} >'/out/1.out' 2>'/out/1.err'; __podnet_rc=$?; echo $__podnet_rc >'/out/1.rc'; `);
   expect(s).toContain(`cd '/lab'`);
 });
 
 const why = namespacesUnavailable();
+
+test.skipIf(why !== undefined)('$? carries from one command to the next as in plain bash, and set -e still stops at a failure', async () => {
+  const lab = 'false\necho rc=$?\n(exit 3)\necho rc=$?\ntrue\necho rc=$?\nset -e\nfalse\necho never';
+  const r = await runOnLinux(splitLab(lab), { labDir: tmpdir() });
+  expect(r.steps.map((s) => s.stdout)).toEqual(['', 'rc=1\n', '', 'rc=3\n', '', 'rc=0\n', '', '']);
+  expect(r.steps.map((s) => s.exitCode)).toEqual([1, 0, 3, 0, 0, 0, 0, 1]);
+});
 const NS = why === undefined;
 
 /** Processes on this machine whose command line contains marker, or that live in netns `ns`. */

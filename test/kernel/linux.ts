@@ -136,7 +136,14 @@ export function wrapScript(commands: LogicalCommand[], labDir: string, outDir: s
       lines.set(out.length, c.line + k);
     });
     // The blank line ends a stray trailing `\` continuation before it could swallow the `}`.
-    out.push('', `} >${q(join(outDir, `${i}.out`))} 2>${q(join(outDir, `${i}.err`))}; echo $? >${q(join(outDir, `${i}.rc`))}`);
+    // The status is recorded, then handed back to the shell, so the next command's $? is this
+    // command's status as in plain bash (not the recording echo's 0). Under `set -e` a failing
+    // command has already ended the shell, and re-raising a status could only end it wrongly.
+    out.push(
+      '',
+      `} >${q(join(outDir, `${i}.out`))} 2>${q(join(outDir, `${i}.err`))}; __podnet_rc=$?; echo $__podnet_rc >${q(join(outDir, `${i}.rc`))}; ` +
+        'case $- in *e*) ;; *) (exit $__podnet_rc) ;; esac',
+    );
   });
   out.push(
     // Give background jobs' last output a moment to land before they are killed.
