@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
@@ -174,6 +174,8 @@ describe('world lock', () => {
     const r = withWorldLock(file, () => ok(1), { timeoutMs: 150 });
     expect(Date.now() - t0).toBeGreaterThanOrEqual(140);
     expect(!r.ok && r.error.message).toBe(`world file '${file}': timed out waiting for '${file}.lock' (held by pid ${process.pid})`);
+    // Our own lock names our pid and PID namespace.
+    expect(withWorldLock(join(dir, 'v.json'), () => ok(readFileSync(join(dir, 'v.json.lock'), 'utf8')))).toEqual(ok(`${process.pid} ${readlinkSync('/proc/self/ns/pid')}\n`));
   });
 
   it('breaks a lock left by a process that no longer exists, and releases its own', () => {
@@ -182,6 +184,14 @@ describe('world lock', () => {
     writeFileSync(`${file}.lock`, '4194305\n');
     expect(withWorldLock(file, () => ok('ran'), { timeoutMs: 1000 })).toEqual(ok('ran'));
     expect(readdir(dir)).toEqual([]);
+  });
+
+  it('does not judge a pid from another PID namespace: such a lock is waited for until it is old', () => {
+    const file = join(dir, 'w.json');
+    writeFileSync(`${file}.lock`, '4194305 pid:[1]\n');
+    const r = withWorldLock(file, () => ok('ran'), { timeoutMs: 100 });
+    expect(!r.ok && r.error.message).toMatch(/timed out waiting for .* \(held by pid 4194305\)$/);
+    expect(withWorldLock(file, () => ok('ran'), { timeoutMs: 1000, staleMs: 1 })).toEqual(ok('ran'));
   });
 
   it('breaks a lock older than staleMs even if its pid lives', () => {

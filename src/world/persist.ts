@@ -4,7 +4,7 @@
  * file so that two processes acting on one world (two shims run at once) never lose each other's
  * entries. Every failure is a value naming the file and what is wrong with it.
  */
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readFileSync, readlinkSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { err, ok, podnetError, type Result } from '../errors.js';
 import { checkEntry, type JournalEntry } from './journal.js';
 import { Session } from './session.js';
@@ -126,6 +126,15 @@ function sleepMs(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
+/** This process's PID namespace ("pid:[4026531836]"): a pid in a lock only means something inside the same one. */
+function pidNamespace(): string {
+  try {
+    return readlinkSync('/proc/self/ns/pid');
+  } catch {
+    return '?';
+  }
+}
+
 function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -148,22 +157,27 @@ export function withWorldLock<T>(file: string, fn: () => Result<T>, opts: LockOp
   for (;;) {
     try {
       const fd = openSync(lock, 'wx', 0o644);
-      writeSync(fd, `${process.pid}\n`);
+      writeSync(fd, `${process.pid} ${pidNamespace()}\n`);
       closeSync(fd);
       break;
     } catch (e) {
       if ((e as { code?: string }).code !== 'EEXIST') return fileErr(file, `cannot create lock '${lock}': ${ioText(e)}`);
     }
     let holder = NaN;
+    let holderNs = '';
     let age = 0;
     try {
-      holder = Number(readFileSync(lock, 'utf8').trim());
+      const [pid, ns] = readFileSync(lock, 'utf8').trim().split(/\s+/);
+      holder = Number(pid);
+      holderNs = ns ?? '';
       age = Date.now() - statSync(lock).mtimeMs;
     } catch {
       continue; // released between our open and our read: try again at once
     }
-    // A half-written lock (no pid yet) is young; only a dead pid or old age makes it stale.
-    if ((Number.isInteger(holder) && holder > 0 && !pidAlive(holder)) || age > staleMs) {
+    // A half-written lock (no pid yet) is young; only a dead pid or old age makes it stale. A pid
+    // from another PID namespace (a shim run in a container) cannot be checked: only age counts.
+    const sameNs = holderNs === '' || holderNs === pidNamespace();
+    if ((sameNs && Number.isInteger(holder) && holder > 0 && !pidAlive(holder)) || age > staleMs) {
       const aside = `${lock}.${process.pid}.stale`;
       try {
         renameSync(lock, aside);
