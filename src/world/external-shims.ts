@@ -3,7 +3,9 @@
  * the same name in the world file $PODNET_WORLD names, through this very podnet install. With
  * their folder first on PATH, a script written for Linux drives the emulated world unchanged.
  */
-import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { err, ok, podnetError, type Result } from '../errors.js';
@@ -47,7 +49,11 @@ export function shimScript(tool: string, podnet: string[] = podnetExecCommand())
   ].join('\n');
 }
 
-/** Writes one executable shim per tool into dir (created if missing); returns the tools written. */
+/**
+ * Writes one executable shim per tool into dir (created if missing); returns the tools written.
+ * Each file is replaced atomically (temporary file + rename), so a script running a shim while
+ * another process rewrites the folder never executes a half-written one.
+ */
 export function writeShims(dir: string): Result<string[]> {
   const podnet = podnetExecCommand();
   if (!existsSync(podnet[podnet.length - 1]!)) return err(podnetError('io', `cannot find podnet's own CLI at '${podnet[podnet.length - 1]}' (run npm run build)`));
@@ -56,12 +62,28 @@ export function writeShims(dir: string): Result<string[]> {
     const names = shimNames();
     for (const name of names) {
       const path = join(dir, name);
-      writeFileSync(path, shimScript(name, podnet));
-      chmodSync(path, 0o755);
+      const text = shimScript(name, podnet);
+      try {
+        if (readFileSync(path, 'utf8') === text && (statSync(path).mode & 0o111) === 0o111) continue;
+      } catch {
+        // not there yet
+      }
+      const tmp = `${path}.${process.pid}.tmp`;
+      writeFileSync(tmp, text, { mode: 0o755 });
+      chmodSync(tmp, 0o755);
+      renameSync(tmp, path);
     }
     return ok(names);
   } catch (e) {
     const code = (e as { code?: string }).code;
-    return err(podnetError('io', `cannot write shims into '${dir}': ${code === 'EACCES' ? 'Permission denied' : code === 'ENOTDIR' ? 'Not a directory' : (e as Error).message}`));
+    return err(podnetError('io', `cannot write shims into '${dir}': ${code === 'EACCES' ? 'Permission denied' : code === 'ENOTDIR' ? 'Not a directory' : code === 'EEXIST' ? 'File exists' : (e as Error).message}`));
   }
+}
+
+/** The shims of this install in a fixed folder under the temporary directory, one per install (runExternal's PATH). */
+export function installShims(): Result<string> {
+  const key = createHash('sha256').update(podnetExecCommand().join('\0')).digest('hex').slice(0, 12);
+  const dir = join(tmpdir(), `podnet-shims-${key}`);
+  const w = writeShims(dir);
+  return w.ok ? ok(dir) : w;
 }

@@ -17,7 +17,7 @@ import { result } from '../commands/types.js';
 import type { World } from './api.js';
 import { sessionOf } from './session.js';
 import { readWorldFile, WORLD_FORMAT, WORLD_VERSION, type WorldFile } from './persist.js';
-import { writeShims } from './external-shims.js';
+import { installShims } from './external-shims.js';
 
 export interface ExternalProgram {
   /** The executable (a real path, absolute or relative to cwd) and its arguments. */
@@ -35,17 +35,14 @@ export interface ExternalProgram {
   timeoutMs?: number;
 }
 
+/** The shims of this install, checked once per process (installShims rewrites only what differs). */
 let shimDir: string | undefined;
-
-/** The shims of this podnet, written once per process into a private temporary folder. */
 function shims(): { ok: true; dir: string } | { ok: false; message: string } {
   if (shimDir) return { ok: true, dir: shimDir };
-  const dir = mkdtempSync(join(tmpdir(), 'podnet-shims-'));
-  const w = writeShims(dir);
-  if (!w.ok) return { ok: false, message: w.error.message };
-  shimDir = dir;
-  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
-  return { ok: true, dir };
+  const r = installShims();
+  if (!r.ok) return { ok: false, message: r.error.message };
+  shimDir = r.value;
+  return { ok: true, dir: r.value };
 }
 
 /**
