@@ -198,9 +198,11 @@ function selectNexthop(e: FibEntry, oif: number): { gw: number; dev: NetDevice |
 
 /** __mkroute_output's final checks and flags. */
 function finish(net: Net, type: RouteType, dev: NetDevice, gw: number, saddr: number, daddr: number, table: number, e: FibEntry | undefined): { rt: Rtable } | { error: Errno } {
-  if (isLoopback(saddr) && dev.kind !== 'loopback') return { error: 'EINVAL' };
   // No in_device on the output device (its MTU fell below 68 and inetdev_destroy ran).
   if (dev.mtu < 68) return { error: 'EINVAL' };
+  // __mkroute_output: a 127/8 source may leave only through a loopback device, unless
+  // IN_DEV_ROUTE_LOCALNET (all or the output device) allows it (portmap's localhost path).
+  if (isLoopback(saddr) && dev.kind !== 'loopback' && !net.devConf(dev, 'route_localnet')) return { error: 'EINVAL' };
   let t = type;
   if (isLbcast(daddr)) t = 'broadcast';
   else if (isMulticast(daddr)) t = 'multicast';
