@@ -9,9 +9,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Session } from '../src/world/session.js';
-import { saveWorld, updateWorld } from '../src/world/persist.js';
-import { podnetExecCommand } from '../src/world/external-shims.js';
+import { Session } from '../src/commands/session/session.js';
+import { saveWorld, updateWorld } from '../src/commands/session/persist.js';
+import { podnetExecCommand } from '../src/commands/session/external-shims.js';
 
 interface Row {
   name: string;

@@ -6,7 +6,7 @@
  * CAP_ARGS. Unlike cnitool, an unset CNI_PATH means the host's /opt/cni/bin.
  */
 import type { Command } from 'commander';
-import { updateWorld } from '../world/persist.js';
+import { updateWorld } from '../commands/session/persist.js';
 // Registers podnet's plugins, their /opt/cni/bin files on every host and the cnitool program.
 import '../../cni-plugins/index.js';
 

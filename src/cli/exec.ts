@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { updateWorld } from '../world/persist.js';
+import { updateWorld } from '../commands/session/persist.js';
 
 /** Tools that read no environment variable podnet models: their journal entries carry no env. */
 const ENV_BLIND = new Set(['ip', 'bridge', 'iptables', 'iptables-save', 'iptables-restore', 'sysctl', 'conntrack', 'ipset', 'ipvsadm']);

@@ -1,6 +1,6 @@
 /** `podnet shims DIR`: writes the ip/bridge/iptables/... shims that act on $PODNET_WORLD (docs/shims.md). */
 import type { Command } from 'commander';
-import { writeShims } from '../world/external-shims.js';
+import { writeShims } from '../commands/session/external-shims.js';
 
 export function shimsCommand(dir: string): number {
   const r = writeShims(dir);

@@ -8,8 +8,8 @@
  */
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import { loadWorld, saveWorld, withWorldLock } from '../world/persist.js';
-import { Session } from '../world/session.js';
+import { loadWorld, saveWorld, withWorldLock } from '../commands/session/persist.js';
+import { Session } from '../commands/session/session.js';
 import { ok, type Result } from '../errors.js';
 
 export interface WorldNewOptions {

@@ -7,7 +7,7 @@
  * Where the plugin lives decides how it runs: a file on the emulated host runs as execve would
  * there (podnet's plugin for a marker file, the emulated shell for a script); a file found only on
  * the real disk is the user's own plugin — run for real against the world through the shims when
- * the world is a recorded session (world/external.ts), else through the emulated shell. A real
+ * the world is a recorded session (commands/session/external.ts), else through the emulated shell. A real
  * binary (ELF) is never started: it would configure this machine's kernel, not the world.
  */
 import { readFileSync, statSync } from 'node:fs';
@@ -16,8 +16,8 @@ import { result } from '../commands/types.js';
 import { classifyFile } from '../commands/shell/exec-file.js';
 import { runScriptFile } from '../commands/shell/run.js';
 import { lookupCommand } from '../commands/registry.js';
-import { runExternal } from '../world/external.js';
-import { sessionOf } from '../world/session.js';
+import { runExternal } from '../commands/session/external.js';
+import { sessionOf } from '../commands/session/session.js';
 import { goJsonKind, goQuote, goUnmarshal } from './gojson.js';
 import { goMarshal } from './json.js';
 import { createResult, type Result } from './result.js';

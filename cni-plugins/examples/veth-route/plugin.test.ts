@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { writeShims } from '../../../src/world/external-shims.js';
+import { writeShims } from '../../../src/commands/session/external-shims.js';
 import { namespacesUnavailable } from '../../../test/kernel/linux.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));

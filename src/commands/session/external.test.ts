@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createWorld } from './world.js';
+import { createWorld } from '../../world/world.js';
 import { Session } from './session.js';
 import { runExternal } from './external.js';
 import { loadWorld, saveWorld } from './persist.js';
@@ -56,7 +56,7 @@ describe('runExternal', () => {
     // The command (testdata/mixed-chain.ts) must exist in the shims' podnet processes too.
     const p = script('ip link set mid-a up && ip -br link show mid-a && ip link add mid-b type veth peer name mid-c');
     const fixture = new URL('./testdata/mixed-chain.ts', import.meta.url).href;
-    const tsx = new URL('../../node_modules/tsx/dist/loader.mjs', import.meta.url).href;
+    const tsx = new URL('../../../node_modules/tsx/dist/loader.mjs', import.meta.url).href;
     const saved = process.env['NODE_OPTIONS'];
     process.env['NODE_OPTIONS'] = `${saved ?? ''} --import ${tsx} --import ${fixture}`;
     await import('./testdata/mixed-chain.js');
@@ -86,7 +86,7 @@ describe('runExternal', () => {
   it('a lab run in a session hands its world, as far as the lab got, to a real program a line runs; a reload replays the lab once', async () => {
     const p = script('ip link set mid-a up && ip link add mid-b type veth peer name mid-c && ip -br link show before');
     const fixture = new URL('./testdata/mixed-chain.ts', import.meta.url).href;
-    const tsx = new URL('../../node_modules/tsx/dist/loader.mjs', import.meta.url).href;
+    const tsx = new URL('../../../node_modules/tsx/dist/loader.mjs', import.meta.url).href;
     const saved = process.env['NODE_OPTIONS'];
     process.env['NODE_OPTIONS'] = `${saved ?? ''} --import ${tsx} --import ${fixture}`;
     await import('./testdata/mixed-chain.js');

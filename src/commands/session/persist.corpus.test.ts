@@ -5,12 +5,12 @@ import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runLab } from '../commands/shell/lab.js';
-import { splitLab } from '../../test/kernel/split.js';
+import { runLab } from '../shell/lab.js';
+import { splitLab } from '../../../test/kernel/split.js';
 import { Session } from './session.js';
 import { parseWorldFile, sessionFromFile, worldFileOf } from './persist.js';
 
-const SCENARIOS = fileURLToPath(new URL('../../test/kernel/scenarios/', import.meta.url));
+const SCENARIOS = fileURLToPath(new URL('../../../test/kernel/scenarios/', import.meta.url));
 
 function labs(dir: string): string[] {
   return readdirSync(dir).flatMap((n) => {

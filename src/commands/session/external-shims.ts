@@ -8,8 +8,8 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, w
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { err, ok, podnetError, type Result } from '../errors.js';
-import { lookupCommand } from '../commands/registry.js';
+import { err, ok, podnetError, type Result } from '../../errors.js';
+import { lookupCommand } from '../registry.js';
 
 /** The tools a CNI plugin script calls; the optional ones only when this podnet has them. */
 const SHIM_TOOLS = ['ip', 'bridge', 'iptables', 'iptables-save', 'iptables-restore', 'sysctl'];
@@ -29,11 +29,11 @@ const shq = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 export function podnetExecCommand(): string[] {
   const self = fileURLToPath(import.meta.url);
   if (self.endsWith('.ts')) {
-    const main = fileURLToPath(new URL('../cli/exec-main.ts', import.meta.url));
-    const tsx = fileURLToPath(new URL('../../node_modules/tsx/dist/loader.mjs', import.meta.url));
+    const main = fileURLToPath(new URL('../../cli/exec-main.ts', import.meta.url));
+    const tsx = fileURLToPath(new URL('../../../node_modules/tsx/dist/loader.mjs', import.meta.url));
     return [process.execPath, '--import', `file://${tsx}`, main];
   }
-  return [process.execPath, fileURLToPath(new URL('../cli/exec-main.js', import.meta.url))];
+  return [process.execPath, fileURLToPath(new URL('../../cli/exec-main.js', import.meta.url))];
 }
 
 export function shimScript(tool: string, podnet: string[] = podnetExecCommand()): string {

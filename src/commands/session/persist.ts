@@ -5,7 +5,7 @@
  * entries. Every failure is a value naming the file and what is wrong with it.
  */
 import { closeSync, fsyncSync, openSync, readFileSync, readlinkSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
-import { err, ok, podnetError, type Result } from '../errors.js';
+import { err, ok, podnetError, type Result } from '../../errors.js';
 import { checkEntry, type JournalEntry } from './journal.js';
 import { Session } from './session.js';
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { Session } from './session.js';
 import { loadWorld, parseWorldFile, saveWorld, withWorldLock, updateWorld } from './persist.js';
-import { ok } from '../errors.js';
+import { ok } from '../../errors.js';
 
 let dir: string;
 beforeEach(() => {
@@ -214,7 +214,7 @@ describe('world lock', () => {
     `;
     const scriptFile = join(dir, 'writer.mts');
     writeFileSync(scriptFile, script);
-    const tsx = new URL('../../node_modules/tsx/dist/loader.mjs', import.meta.url).href;
+    const tsx = new URL('../../../node_modules/tsx/dist/loader.mjs', import.meta.url).href;
     const names = ['n0', 'n1', 'n2', 'n3', 'n4', 'n5'];
     const codes = await Promise.all(
       names.map(

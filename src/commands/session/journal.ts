@@ -4,7 +4,7 @@
  * its seed and its journal, so replaying the journal on a fresh world rebuilds it exactly; this is
  * what a world file stores instead of a dump of every kernel object.
  */
-import { err, ok, podnetError, type Result } from '../errors.js';
+import { err, ok, podnetError, type Result } from '../../errors.js';
 
 /** One program run: what a process would receive from execve(2) plus where it ran. */
 export interface ExecEntry {

@@ -4,8 +4,8 @@
  * chain mixes podnet's plugins with a user's script. Imported by the test and, through
  * NODE_OPTIONS, by the podnet processes the program's shims start, so both sides know the command.
  */
-import { registerCommand } from '../../commands/registry.js';
-import { result } from '../../commands/types.js';
+import { registerCommand } from '../../registry.js';
+import { result } from '../../types.js';
 import { runExternal } from '../external.js';
 
 registerCommand('test-mixed-chain', (_argv, ctx) => {

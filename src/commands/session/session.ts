@@ -7,18 +7,18 @@
  * writes) is journaled; what a program does inside (its own file writes, the programs it runs via
  * `ip netns exec`) is reproduced by replaying the program itself.
  */
-import { err, ok, podnetError, type PodnetError, type Result } from '../errors.js';
-import type { Host, World } from './api.js';
-import type { HostFs } from './fs.js';
+import { err, ok, podnetError, type PodnetError, type Result } from '../../errors.js';
+import type { Host, World } from '../../world/api.js';
+import type { HostFs } from '../../world/fs.js';
 import { dirname, resolve } from 'node:path';
-import type { Command, ExecResult, Job } from '../commands/types.js';
-import { result } from '../commands/types.js';
-import { lookupCommand } from '../commands/registry.js';
-import { runItem, type Lookup, type ShellEnv, type ShellState } from '../commands/shell/run.js';
-import type { ParseItem } from '../commands/shell/parse.js';
-import { createWorld, type WorldInternals } from './world.js';
+import type { Command, ExecResult, Job } from '../types.js';
+import { result } from '../types.js';
+import { lookupCommand } from '../registry.js';
+import { runItem, type Lookup, type ShellEnv, type ShellState } from '../shell/run.js';
+import type { ParseItem } from '../shell/parse.js';
+import { createWorld, type WorldInternals } from '../../world/world.js';
 import type { ExecEntry, ExternalRun, JournalEntry, LabEntry } from './journal.js';
-import { runLab, type LabOptions, type LabResult } from '../commands/shell/lab.js';
+import { runLab, type LabOptions, type LabResult } from '../shell/lab.js';
 
 export interface SessionOptions {
   seed: number;
