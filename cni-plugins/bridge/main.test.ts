@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pluginNode } from '../lib/plugin-testkit.js';
+import { pluginNode } from '../testing/plugin-testkit.js';
 
 // Every expected text below was recorded from /usr/lib/cni/bridge (containernetworking-plugins
 // 1.1.1, Debian 12) run in an isolated host (unshare --net --mount --pid, `ip netns add c1`, a

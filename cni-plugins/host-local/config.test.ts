@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { hostLocalMain } from './main.js';
-import { testHost } from '../lib/test-host.js';
+import { testHost } from '../testing/test-host.js';
 
 // Every expected text below was recorded from /usr/lib/cni/host-local (containernetworking-plugins
 // 1.1.1) on Debian 12, run in an isolated host (unshare --net --mount --pid, tmpfs /var/lib/cni):

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { namespacesUnavailable, REAL_CNI_DIR } from '../../test/kernel/linux.js';
 import { hostLocalMain } from './main.js';
-import { testHost } from '../lib/test-host.js';
+import { testHost } from '../testing/test-host.js';
 
 /** Small networks where exhaustion, wrap-around, gateways and range-set hops happen often. */
 const CONFIGS = [

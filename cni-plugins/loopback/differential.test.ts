@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { namespacesUnavailable, REAL_CNI_DIR } from '../../test/kernel/linux.js';
 import { loopbackMain } from './main.js';
-import { testHost } from '../lib/test-host.js';
+import { testHost } from '../testing/test-host.js';
 
 type Op = { kind: 'netns-add' } | { kind: 'netns-del' } | { kind: 'cni'; command: 'ADD' | 'DEL' | 'CHECK'; netns: string; conf: string };
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { lookupCommand } from '../../src/commands/registry.js';
-import { testHost } from '../lib/test-host.js';
+import { testHost } from '../testing/test-host.js';
 import { portmapMain } from './main.js';
 
 const ENV = { CNI_CONTAINERID: 'c1', CNI_NETNS: '/var/run/netns/c1', CNI_IFNAME: 'eth0', CNI_PATH: '/opt/cni/bin' };
