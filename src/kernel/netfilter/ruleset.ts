@@ -27,6 +27,13 @@ export class NfChain {
   stats = false;
   /** Lookup structure built by traverse.ts on first use; dropped whenever the rules change. */
   index: unknown = undefined;
+  /**
+   * How many rules of the table jump or go here, and which hooks reach here (a bit per hook), kept
+   * on the chain rather than in maps keyed by name: a 320,000-rule restore looked each of them up
+   * several times per rule in 110,000-entry maps, which cost more than parsing the rule.
+   */
+  refs = 0;
+  reach = 0;
 
   constructor(
     public name: string,
@@ -45,6 +52,7 @@ export class NfChain {
     c.policy = this.policy;
     c.counters = { ...this.counters };
     c.stats = this.stats;
+    c.refs = this.refs;
     return c;
   }
 }
@@ -125,8 +133,11 @@ export class NfTable {
    * absent (iptables-save prints nothing for it); adding a rule, chain or policy creates it.
    */
   exists = false;
-  /** How many rules jump or go to each chain, kept up to date so -X and -L stay O(1) per chain. */
-  private readonly refs = new Map<string, number>();
+  /*
+   * How many rules jump or go to each chain (NfChain.refs), kept up to date so -X and -L stay O(1)
+   * per chain. A jump can only be added to a chain that exists and a chain is only deleted with no
+   * jumps from elsewhere, so no count outlives its chain.
+   */
 
   constructor(readonly name: TableName) {
     for (const c of TABLES[name].chains) this.chains.set(c, new NfChain(c, true));
@@ -136,7 +147,6 @@ export class NfTable {
     const t = new NfTable(this.name);
     t.chains.clear();
     for (const [n, c] of this.chains) t.chains.set(n, c.clone());
-    for (const [n, k] of this.refs) t.refs.set(n, k);
     t.exists = this.exists;
     return t;
   }
@@ -144,9 +154,8 @@ export class NfTable {
   private ref(rule: Rule, delta: number): void {
     const t = rule.target;
     if (t?.name !== 'jump') return;
-    const k = (this.refs.get(t.chain) ?? 0) + delta;
-    if (k === 0) this.refs.delete(t.chain);
-    else this.refs.set(t.chain, k);
+    const c = this.chains.get(t.chain);
+    if (c) c.refs += delta;
   }
 
   chain(name: string): NfChain | undefined {
@@ -165,7 +174,7 @@ export class NfTable {
 
   /** How many rules jump or go to a chain ("(N references)" in -L). */
   references(name: string): number {
-    return this.refs.get(name) ?? 0;
+    return this.chains.get(name)?.refs ?? 0;
   }
 
   private getChain(name: string): KResult<NfChain> {
@@ -179,28 +188,37 @@ export class NfTable {
    * cannot be called from POSTROUTING, and DNAT cannot be added to a chain POSTROUTING calls.
    * Grown incrementally as jumps are added; recomputed after jumps go away.
    */
-  private readonly reach = new Map<string, number>();
   private reachDirty = true;
 
-  private hooksOf(name: string): number {
+  /** NfChain.reach, recomputed first if jumps went away since. */
+  private hooksOf(chain: NfChain): number {
     if (this.reachDirty) {
-      this.reach.clear();
       this.reachDirty = false;
-      for (const c of this.chains.values()) if (c.builtin) this.propagate(c.name, HOOK_BIT[c.name as Hook]);
+      for (const c of this.chains.values()) c.reach = 0;
+      for (const c of this.chains.values()) if (c.builtin) this.propagate(c, HOOK_BIT[c.name as Hook]);
     }
-    return this.reach.get(name) ?? 0;
+    return chain.reach;
   }
 
-  private propagate(name: string, bits: number): void {
-    const stack: [string, number][] = [[name, bits]];
+  private propagate(chain: NfChain, bits: number): void {
+    // The common case (a jump to a chain with no jumps of its own yet) allocates nothing.
+    if (!(bits & ~chain.reach)) return;
+    const stack: NfChain[] = [chain];
+    const stackBits: number[] = [bits];
     while (stack.length > 0) {
-      const [n, b] = stack.pop()!;
-      const cur = this.reach.get(n) ?? 0;
-      const added = b & ~cur;
+      const c = stack.pop()!;
+      const b = stackBits.pop()!;
+      const added = b & ~c.reach;
       if (!added) continue;
-      this.reach.set(n, cur | added);
-      const c = this.chains.get(n);
-      if (c) for (const r of c.rules) if (r.target?.name === 'jump') stack.push([r.target.chain, added]);
+      c.reach |= added;
+      for (const r of c.rules) {
+        if (r.target?.name !== 'jump') continue;
+        const next = this.chains.get(r.target.chain);
+        if (next) {
+          stack.push(next);
+          stackBits.push(added);
+        }
+      }
     }
   }
 
@@ -214,14 +232,20 @@ export class NfTable {
     return OK;
   }
 
-  private validate(chain: NfChain, rule: Rule): KResult<void> {
-    const bits = this.hooksOf(chain.name);
+  /** The chain a rule jumps or goes to, if it is a jump; undefined for other targets. */
+  private jumpTo(rule: Rule): NfChain | undefined {
+    const t = rule.target;
+    return t?.name === 'jump' ? this.chains.get(t.chain) : undefined;
+  }
+
+  /** `target` is jumpTo(rule), looked up once by the caller. */
+  private validate(chain: NfChain, rule: Rule, target: NfChain | undefined): KResult<void> {
+    const bits = this.hooksOf(chain);
     const t = rule.target;
     if (t?.name === 'jump') {
-      const target = this.chains.get(t.chain);
       if (!target) return kerr('ENOENT', ERR_NO_CHAIN);
       // Hooks the jump newly lets reach the target: its whole closure must accept them.
-      const added = bits & ~this.hooksOf(t.chain);
+      const added = bits & ~this.hooksOf(target);
       if (added) {
         const seen = new Set<string>();
         const stack = [target];
@@ -243,20 +267,23 @@ export class NfTable {
     return this.checkAt(bits, rule);
   }
 
-  /** After a rule went in: a jump extends reachability; a replaced or removed jump may shrink it. */
-  private added(chain: NfChain, rule: Rule): void {
-    if (rule.target?.name === 'jump' && !this.reachDirty) this.propagate(rule.target.chain, this.hooksOf(chain.name));
+  /** After a rule went in: a jump counts as a reference and extends reachability (a replaced or removed jump may shrink it). */
+  private added(chain: NfChain, target: NfChain | undefined): void {
+    if (!target) return;
+    target.refs++;
+    if (!this.reachDirty) this.propagate(target, this.hooksOf(chain));
   }
 
   append(chainName: string, rule: Rule): KResult<void> {
-    const c = this.getChain(chainName);
-    if (!c.ok) return c;
-    const v = this.validate(c.value, rule);
+    // The hot path of iptables-restore: one lookup of each chain, no result objects on success.
+    const c = this.chains.get(chainName);
+    if (!c) return kerr('ENOENT', ERR_NO_CHAIN);
+    const target = this.jumpTo(rule);
+    const v = this.validate(c, rule, target);
     if (!v.ok) return v;
-    c.value.rules.push(rule);
-    c.value.changed();
-    this.ref(rule, 1);
-    this.added(c.value, rule);
+    c.rules.push(rule);
+    c.changed();
+    this.added(c, target);
     this.exists = true;
     return OK;
   }
@@ -266,12 +293,12 @@ export class NfTable {
     const c = this.getChain(chainName);
     if (!c.ok) return c;
     if (pos < 1 || pos > c.value.rules.length + 1) return kerr('E2BIG', 'Index of insertion too big.');
-    const v = this.validate(c.value, rule);
+    const target = this.jumpTo(rule);
+    const v = this.validate(c.value, rule, target);
     if (!v.ok) return v;
     c.value.rules.splice(pos - 1, 0, rule);
     c.value.changed();
-    this.ref(rule, 1);
-    this.added(c.value, rule);
+    this.added(c.value, target);
     this.exists = true;
     return kok(undefined);
   }
@@ -280,15 +307,15 @@ export class NfTable {
     const c = this.getChain(chainName);
     if (!c.ok) return c;
     if (pos < 1 || pos > c.value.rules.length) return kerr('E2BIG', 'Index of replacement too big.');
-    const v = this.validate(c.value, rule);
+    const target = this.jumpTo(rule);
+    const v = this.validate(c.value, rule, target);
     if (!v.ok) return v;
     const old = c.value.rules[pos - 1]!;
     this.ref(old, -1);
     if (old.target?.name === 'jump') this.reachDirty = true;
     c.value.rules[pos - 1] = rule;
     c.value.changed();
-    this.ref(rule, 1);
-    this.added(c.value, rule);
+    this.added(c.value, target);
     this.exists = true;
     return kok(undefined);
   }
@@ -378,9 +405,9 @@ export class NfTable {
     }
     for (const c of this.chains.values()) {
       c.rules = [];
+      c.refs = 0;
       c.changed();
     }
-    this.refs.clear();
     return kok(undefined);
   }
 
@@ -425,9 +452,6 @@ export class NfTable {
     this.chains.delete(from);
     c.name = to;
     this.chains.set(to, c);
-    const k = this.refs.get(from);
-    this.refs.delete(from);
-    if (k !== undefined) this.refs.set(to, k);
     // Jumps name their chain; the kernel follows the chain object, so every jump follows the rename.
     for (const other of this.chains.values()) {
       other.rules = other.rules.map((r) =>
