@@ -17,7 +17,8 @@ const SKIPPED = 'skipped: no network namespaces';
 const unavailable = namespacesUnavailable();
 /** CNI labs run the reference plugins on the Linux side; without the package there is no oracle. */
 const NO_CNI = existsSync(REAL_CNI_DIR) ? undefined : `skipped: no reference CNI plugins (${REAL_CNI_DIR} is missing; install containernetworking-plugins)`;
-const needsCni = (file: string) => file.startsWith('test/kernel/scenarios/cni/');
+/** Labs that run CNI plugins from /opt/cni/bin: the cni scenarios and the ready labs built on them. */
+const needsCni = (file: string) => file.startsWith('test/kernel/scenarios/cni/') || /^topologies\/labs\/cni-/.test(file);
 const scenarios = findScenarios().filter((f) => !(NO_CNI && needsCni(f)));
 const collected: KernelMeta[] = [];
 
