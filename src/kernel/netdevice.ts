@@ -46,6 +46,13 @@ export class NetDevice {
   addrconf: Addrconf | undefined;
   /** IPv4 configuration (in_device): addresses and conf.* sysctls. */
   inDev!: InDevice;
+  /**
+   * dev->operstate as linkwatch last computed it on a carrier-off event (rfc2863_policy): an up veth
+   * without carrier shows it. It is latched: later changes elsewhere do not recompute it.
+   */
+  operLatch: OperState = 'DOWN';
+  /** A default qdisc was attached (first up) and not shut down since. */
+  qdiscAttached = false;
   /** Counters a benchmark or test can read. */
   rxPackets = 0;
   txPackets = 0;
@@ -79,6 +86,32 @@ export class NetDevice {
     }
   }
 
+  /**
+   * The __LINK_STATE_NOCARRIER bit itself, as default_operstate reads it on another device: a veth
+   * has it only while both ends are up (veth_open/veth_close).
+   */
+  carrierBit(): boolean {
+    if (this.kind === 'veth') return this.adminUp && this.carrier();
+    return this.carrier();
+  }
+
+  /**
+   * default_operstate (net/core/link_watch.c, 6.18) for a device without carrier, run when a
+   * carrier-off event reaches linkwatch: LOWERLAYERDOWN only when the device's iflink (a veth's peer
+   * ifindex, veth_get_iflink) differs from its own ifindex and names a device *in this device's
+   * namespace* (__dev_get_by_index(dev_net(dev), iflink)) whose carrier is off. A peer in another
+   * namespace is therefore looked up by its index among this namespace's devices.
+   */
+  latchOperstate(): void {
+    const iflink = this.peer ? this.peer.ifindex : 0;
+    if (iflink === this.ifindex) {
+      this.operLatch = 'DOWN';
+      return;
+    }
+    const lower = this.net.byIndex.get(iflink);
+    this.operLatch = lower === undefined || lower.carrierBit() ? 'DOWN' : 'LOWERLAYERDOWN';
+  }
+
   /** netif_running() && netif_carrier_ok(): the device can move frames. */
   isRunning(): boolean {
     return this.adminUp && this.carrier();
@@ -108,7 +141,7 @@ export class NetDevice {
   operstate(): OperState {
     if (!this.adminUp) return 'DOWN';
     if (this.kind === 'loopback' || this.kind === 'dummy') return 'UNKNOWN';
-    if (this.kind === 'veth') return this.carrier() ? 'UP' : 'LOWERLAYERDOWN';
+    if (this.kind === 'veth') return this.carrier() ? 'UP' : this.operLatch;
     if (this.kind === 'ether') return this.carrier() ? 'UP' : 'DOWN';
     if (this.kind === 'bridge') {
       // A bridge that never had a port reports UNKNOWN with carrier (6.x); once ports exist its
@@ -120,7 +153,10 @@ export class NetDevice {
   }
 
   qdisc(): string {
-    if (!this.adminUp) return 'noop';
+    // dev->qdisc is noop_qdisc until the first dev_activate attaches the default one
+    // (attach_default_qdiscs); dev_deactivate only swaps the tx queues' qdiscs, so `ip link` keeps
+    // printing it after the device goes down. dev_shutdown (a netns move) puts noop back.
+    if (!this.adminUp && !this.qdiscAttached) return 'noop';
     // Real NICs get the default qdisc (pfifo_fast on Debian 12); virtual devices have none.
     return this.kind === 'ether' ? 'pfifo_fast' : 'noqueue';
   }

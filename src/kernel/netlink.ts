@@ -138,6 +138,9 @@ export class NetlinkImpl implements Netlink {
         if (req.peerMtu !== undefined) peer.mtu = req.peerMtu;
         if (req.txqlen !== undefined) dev.txqlen = req.txqlen;
         if (req.peerTxqlen !== undefined) peer.txqlen = req.peerTxqlen;
+        // veth_newlink turns both carriers off; linkwatch computes operstate once both exist.
+        peer.latchOperstate();
+        dev.latchOperstate();
         if (peerNet !== net) {
           this.deps.ensureNsid(net, peerNet);
           this.deps.ensureNsid(peerNet, net);
@@ -303,6 +306,9 @@ export class NetlinkImpl implements Netlink {
   /** dev_change_net_namespace. */
   private moveDevice(dev: NetDevice, target: Net, newName: string): void {
     const from = dev.net;
+    // Closing the device for the move turns a veth pair's carrier off; linkwatch runs once the
+    // move (under RTNL) is done, so operstate is computed with the new namespace and ifindex.
+    const carrierOff = dev.kind === 'veth' && dev.carrierBit();
     // NETDEV_UNREGISTER is sent for a device leaving its namespace: vxlan devices over it are deleted.
     for (const vx of vxlansOnLower(dev)) if (vx !== dev && vx.net.devs.get(vx.name) === vx) this.unregister(vx);
     if (dev.master) bridgeDelPort(dev);
@@ -310,6 +316,8 @@ export class NetlinkImpl implements Netlink {
     // IFLA_NEW_NETNSID, so the old namespace assigns the new one an nsid (peernet2id_alloc).
     this.deps.ensureNsid(from, target);
     from.detach(dev);
+    // dev_change_net_namespace -> dev_shutdown: the qdisc goes, noop until the next up.
+    dev.qdiscAttached = false;
     // dev_change_net_namespace takes the new name with it (IFLA_IFNAME in the same request).
     for (const a of dev.inDev.addrs) if (a.label === dev.name) a.label = newName;
     dev.name = newName;
@@ -324,6 +332,10 @@ export class NetlinkImpl implements Netlink {
       }
       // The peer end loses carrier-derived state (its routes go linkdown) through carrier().
       peerNet.carrierChanged(dev.peer);
+      if (carrierOff) {
+        dev.latchOperstate();
+        dev.peer.latchOperstate();
+      }
     }
   }
 

@@ -183,6 +183,7 @@ export class Net {
     if (dev.adminUp) return;
     this.bump();
     dev.adminUp = true;
+    dev.qdiscAttached = true;
     if (dev.kind === 'loopback' && dev.inDev.addrs.length === 0) {
       // inetdev_event(NETDEV_UP) gives a loopback device 127.0.0.1/8 scope host on first up.
       this.insertIfAddr({
@@ -209,6 +210,8 @@ export class Net {
   devDown(dev: NetDevice): void {
     if (!dev.adminUp) return;
     this.bump();
+    // veth_close turns off both ends' carrier; linkwatch recomputes their operstate if it was on.
+    const carrierOff = dev.kind === 'veth' && dev.carrierBit();
     dev.adminUp = false;
     // fib_disable_ip(dev, NETDEV_DOWN, force=false): nexthops on the device die except those of
     // host-scope (local) routes, whose nexthop scope is RT_SCOPE_NOWHERE; dead routes are flushed.
@@ -218,6 +221,10 @@ export class Net {
     addrconfDown(dev);
     this.carrierChanged(dev);
     if (dev.peer) this.peerCarrierChanged(dev.peer);
+    if (carrierOff) {
+      dev.latchOperstate();
+      dev.peer?.latchOperstate();
+    }
   }
 
   /** A device's own carrier or running state changed: bridge port states follow. */
