@@ -25,6 +25,8 @@ export function shellCommand(name: string, lookup: Lookup): Command {
         : { prefix: (line: number, kind: string) => (kind === 'syntax' ? `bash: -c: line ${line}: ` : 'bash: ') }),
       lookup,
       registerJob: ctx.registerJob,
+      // `echo x | sh -c 'cat'`: the shell's stdin is inherited by the first program that reads it.
+      stdin: { text: ctx.stdin },
     };
     for (const item of parseScript(argv[2])) {
       const r = runItem(item, state, env);
