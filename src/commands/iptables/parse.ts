@@ -81,6 +81,23 @@ const CORE_LONG: Record<string, string> = {
   modprobe: 'M',
 };
 
+/**
+ * A plain-object table as a Map with the same answers for every string, including the names the
+ * object inherits from Object.prototype. A restore looks up a fresh (never interned) string in
+ * these for every option and target, and a property lookup with such a key probes V8's global
+ * string table each time, where a Map only hashes the string once.
+ */
+function lookupMap<T>(o: Record<string, T>): Map<string, T> {
+  const m = new Map<string, T>();
+  for (const k of Object.getOwnPropertyNames(Object.prototype)) m.set(k, o[k]!);
+  for (const k of Object.keys(o)) m.set(k, o[k]!);
+  return m;
+}
+const CMD_LONG_MAP = lookupMap(CMD_LONG);
+const CORE_LONG_MAP = lookupMap(CORE_LONG);
+const TARGETS_MAP = lookupMap(TARGETS);
+const MATCHES_MAP = lookupMap(MATCHES);
+
 const TRY = "Try `iptables -h' or 'iptables --help' for more information.";
 export { TRY };
 
@@ -103,7 +120,7 @@ function checkChainName(name: string, forCreate: boolean): ParamError | undefine
   if (name.length >= 29) return { msg: `chain name \`${name}' too long (must be under 29 chars)`, exit: 2 };
   if (!forCreate) return undefined;
   if (name.startsWith('-') || name.startsWith('!')) return { msg: `chain name not allowed to start with \`${name[0]}'`, exit: 2 };
-  if (TARGETS[name] || OTHER_TARGET_NAMES.has(name)) return { msg: 'chain name may not clash with target name', exit: 2 };
+  if (TARGETS_MAP.get(name) || OTHER_TARGET_NAMES.has(name)) return { msg: 'chain name may not clash with target name', exit: 2 };
   if (/\s/.test(name)) return { msg: `Invalid chain name \`${name}'`, exit: 2 };
   return undefined;
 }
@@ -297,7 +314,7 @@ class Parser {
         const a = this.needArg(inlineArg, display);
         if (!a.ok) return a.error;
         const name = a.value;
-        const ext = letter === 'j' ? TARGETS[name] : undefined;
+        const ext = letter === 'j' ? TARGETS_MAP.get(name) : undefined;
         if (ext) this.target = { ext, state: ext.init() };
         else this.jumpChain = { chain: name, goto: letter === 'g' };
         return undefined;
@@ -306,7 +323,7 @@ class Parser {
         this.hasRuleSpec = true;
         const a = this.needArg(inlineArg, display);
         if (!a.ok) return a.error;
-        const ext = MATCHES[a.value];
+        const ext = MATCHES_MAP.get(a.value);
         if (!ext) return { msg: `Couldn't load match \`${a.value}':No such file or directory\n`, exit: 2 };
         this.matches.push({ ext, state: ext.init() });
         return undefined;
@@ -416,8 +433,8 @@ class Parser {
         const eq = arg.indexOf('=');
         const name = eq < 0 ? arg.slice(2) : arg.slice(2, eq);
         const inline = eq < 0 ? undefined : arg.slice(eq + 1);
-        const cmd = CMD_LONG[name];
-        const core = CORE_LONG[name];
+        const cmd = CMD_LONG_MAP.get(name);
+        const core = CORE_LONG_MAP.get(name);
         let e: ParamError | undefined;
         if (cmd) e = this.handleCore(cmd, inline, arg);
         else if (core) e = this.handleCore(core, inline, arg);
