@@ -7,8 +7,7 @@
  */
 import type { Command } from 'commander';
 import { updateWorld } from '../commands/session/persist.js';
-// Registers podnet's plugins, their /opt/cni/bin files on every host and the cnitool program.
-import '../../cni-plugins/index.js';
+import './host-programs.js';
 
 const PASSED_ENV = ['CNI_PATH', 'NETCONFPATH', 'CNI_IFNAME', 'CNI_ARGS', 'CAP_ARGS'];
 const COMMANDS = ['add', 'check', 'del', 'gc', 'status', 'version'];

@@ -8,6 +8,8 @@ import { realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execCommand, type ExecCliOptions } from './exec.js';
+import './host-programs.js';
+
 
 /** Parses the few options `podnet exec` has; everything from PROGRAM on is PROGRAM's. */
 export function parseExecArgs(args: string[]): { argv: string[]; opts: ExecCliOptions } | { error: string } {

@@ -4,6 +4,7 @@ import { readFileSync, realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
+import './host-programs.js';
 import { labCommand } from './lab.js';
 import { registerExec } from './exec.js';
 import { registerShims } from './shims.js';
