@@ -338,7 +338,7 @@ export class Conntrack {
       } else {
         if (ip !== undefined) want.src = ip >>> 0;
         if (ports && (want.proto === 6 || want.proto === 17 || want.proto === 132)) want.sport = this.pickPort(ports, want.sport, randomPort);
-        else if (randomPort && (want.proto === 6 || want.proto === 17)) want.sport = this.pickPort(this.opts.portRange ?? [32768, 60999], want.sport, true);
+        else if (randomPort && (want.proto === 6 || want.proto === 17)) want.sport = this.pickPort(unspecifiedPortRange(want.sport), want.sport, true);
       }
     }
     // nf_nat_used_tuple: a source manip must keep the reply tuple unique; move the port if not.
@@ -482,4 +482,16 @@ export class Conntrack {
     if (this.listeners.size) for (const e of this.entries()) this.emit({ type: 'DESTROY', entry: e, user: true });
     this.byTuple.clear();
   }
+}
+
+/**
+ * nf_nat_l4proto_unique_tuple (nf_nat_proto.c) for a source manip without a port range
+ * (NF_NAT_RANGE_PROTO_SPECIFIED unset): the port is drawn within the original port's class —
+ * 1-511, 600-1023 or 1024-65535 — not from net.ipv4.ip_local_port_range. --random/--random-fully
+ * (NF_NAT_RANGE_PROTO_RANDOM_ALL) always draw: nf_nat_get_unique_tuple skips keeping the port.
+ */
+function unspecifiedPortRange(port: number): [number, number] {
+  if (port < 512) return [1, 511];
+  if (port < 1024) return [600, 1023];
+  return [1024, 65535];
 }
