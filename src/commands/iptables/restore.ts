@@ -29,20 +29,10 @@ export interface RestoreOptions {
  * a backslash escapes a quote. An unterminated quote runs to the end of the line.
  */
 export function splitRestoreLine(line: string): string[] {
-  // Fast path: most lines have no quotes at all.
-  if (!line.includes('"')) {
-    const words: string[] = [];
-    let start = -1;
-    for (let i = 0; i < line.length; i++) {
-      const c = line.charCodeAt(i);
-      if (c === 0x20 || c === 0x09 || c === 0x0d) {
-        if (start >= 0) words.push(line.slice(start, i));
-        start = -1;
-      } else if (start < 0) start = i;
-    }
-    if (start >= 0) words.push(line.slice(start));
-    return words;
-  }
+  // Fast path: with spaces as the only blanks and no backslash, words and quoted runs can be found
+  // with indexOf (native, a memchr) instead of a JavaScript loop over the 46 MB of a kube-proxy
+  // payload one character at a time.
+  if (!line.includes('\t') && !line.includes('\r') && !line.includes('\\')) return splitSimple(line);
   const out: string[] = [];
   let cur = '';
   let inWord = false;
@@ -79,6 +69,44 @@ export function splitRestoreLine(line: string): string[] {
     inWord = true;
   }
   if (inWord || quoted) out.push(cur + line.slice(start));
+  return out;
+}
+
+/** splitRestoreLine for a line whose only blank is the space and which has no backslash. */
+function splitSimple(line: string): string[] {
+  const out: string[] = [];
+  const n = line.length;
+  let nextQuote = line.indexOf('"');
+  if (nextQuote < 0) nextQuote = n;
+  let cur = '';
+  let inWord = false;
+  let i = 0;
+  while (i < n) {
+    const c = line.charCodeAt(i);
+    if (c === 0x20) {
+      if (inWord) out.push(cur);
+      cur = '';
+      inWord = false;
+      i++;
+    } else if (c === 0x22) {
+      // A quoted run joins the word it is in; an unterminated quote runs to the end of the line.
+      let q = line.indexOf('"', i + 1);
+      if (q < 0) q = n;
+      cur += line.slice(i + 1, q);
+      inWord = true;
+      i = q + 1;
+      nextQuote = i < n ? line.indexOf('"', i) : n;
+      if (nextQuote < 0) nextQuote = n;
+    } else {
+      let sp = line.indexOf(' ', i);
+      if (sp < 0) sp = n;
+      const e = sp < nextQuote ? sp : nextQuote;
+      cur = inWord ? cur + line.slice(i, e) : line.slice(i, e);
+      inWord = true;
+      i = e;
+    }
+  }
+  if (inWord) out.push(cur);
   return out;
 }
 
