@@ -545,7 +545,7 @@ class Parser {
             }
           }
           // Each expanded rule gets its own match objects: nth counters are per rule.
-          const ms = srcs.length * dsts.length === 1 ? builtMatches.map(internMatch) : builtMatches.map(cloneMatchState);
+          const ms = srcs.length * dsts.length === 1 ? internMatchList(builtMatches.map(internMatch)) : builtMatches.map(cloneMatchState);
           const rule: Rule = { ip: ipc, matches: ms, counters: this.counters ? { ...this.counters } : ZERO_COUNTERS };
           if (t) rule.target = t;
           rules.push(rule);
@@ -612,7 +612,17 @@ const sharedMatches = new Map<string, Match>();
 function rangeKey(x?: { lo: number; hi: number; inv: boolean }): string {
   return x ? `${x.lo}:${x.hi}:${x.inv ? 1 : 0}` : '';
 }
+/**
+ * The last comment match built: kube-proxy writes the same comment on runs of consecutive rules
+ * (20 per service), so comparing with the previous one shares most comments without a lookup.
+ */
+let lastComment: Match | undefined;
 function internMatch(m: Match): Match {
+  if (m.name === 'comment') {
+    if (lastComment?.name === 'comment' && lastComment.comment === m.comment) return lastComment;
+    lastComment = m;
+    return m;
+  }
   let k: string | undefined;
   if ((m.name === 'tcp' || m.name === 'udp' || m.name === 'sctp') && !('tcpFlags' in m && m.tcpFlags)) {
     k = `${m.name}|${rangeKey(m.sport)}|${rangeKey(m.dport)}`;
@@ -624,6 +634,30 @@ function internMatch(m: Match): Match {
   if (sharedMatches.size > 100_000) sharedMatches.clear();
   sharedMatches.set(k, m);
   return m;
+}
+
+/**
+ * The last match list built of each length: consecutive rules with the same (shared) matches share
+ * one array too, fewer objects for the garbage collector to copy while a big restore builds them.
+ * Only lists of shared or freshly built objects get here, so a match with per-rule state (nth) is
+ * never identical to an earlier one and its list is never shared.
+ */
+const lastMatchLists: (Match[] | undefined)[] = [];
+function internMatchList(ms: Match[]): Match[] {
+  if (ms.length === 0 || ms.length > 8) return ms;
+  const prev = lastMatchLists[ms.length];
+  if (prev !== undefined) {
+    let same = true;
+    for (let i = 0; i < ms.length; i++) {
+      if (prev[i] !== ms[i]) {
+        same = false;
+        break;
+      }
+    }
+    if (same) return prev;
+  }
+  lastMatchLists[ms.length] = ms;
+  return ms;
 }
 
 function cloneMatchState(m: Match): Match {
