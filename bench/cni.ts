@@ -9,19 +9,7 @@ import { lookupCommand } from '../src/commands/registry.js';
 import type { ExecContext, ExecResult } from '../src/commands/types.js';
 import { cniPlugin, installCniPlugins } from '../src/cni/registry.js';
 import { createWorld } from '../src/world/world.js';
-
-interface Row {
-  name: string;
-  frames: number;
-  seconds: number;
-  unit: string;
-  value: number;
-}
-
-const cpuSeconds = (since = 0): number => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1e6 - since;
-};
+import { cpuSeconds, type Row } from './measure.js';
 
 const CONF = JSON.stringify({
   cniVersion: '1.0.0',

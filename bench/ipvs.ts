@@ -6,19 +6,7 @@
  */
 import { IpsetStore } from '../src/kernel/ipset/store.js';
 import { Ipvs } from '../src/kernel/ipvs/ipvs.js';
-
-interface Row {
-  name: string;
-  frames: number;
-  seconds: number;
-  unit: string;
-  value: number;
-}
-
-const cpuSeconds = (since = 0): number => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1e6 - since;
-};
+import { cpuSeconds, type Row } from './measure.js';
 
 const VIP0 = 0x0a600000;
 

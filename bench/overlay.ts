@@ -7,30 +7,10 @@
  * inner hops (pod veth, tunnel device) and its outer one (eth0). CPU time, like bench/run.ts.
  */
 import { createWorld } from '../src/world/world.js';
-import type { Host } from '../src/world/api.js';
-import type { Netlink, Sockets } from '../src/kernel/api.js';
-
-interface Row {
-  name: string;
-  frames: number;
-  seconds: number;
-  unit: string;
-  value: number;
-}
+import { cpuSeconds, must, nl, sk, type Row } from './measure.js';
 
 type Mode = 'vxlan' | 'ipip';
 type World = ReturnType<typeof createWorld>;
-
-function must<T>(r: { ok: true; value: T } | { ok: false; error: { message: string } }): T {
-  if (!r.ok) throw new Error(r.error.message);
-  return r.value;
-}
-const nl = (h: Host, ns?: string): Netlink => must(h.netlink(ns));
-const sk = (h: Host, ns?: string): Sockets => must(h.sockets(ns));
-const cpuSeconds = (since = 0): number => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1e6 - since;
-};
 
 /** Frames received by every device of every namespace of every host. */
 function hops(w: World): number {

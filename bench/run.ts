@@ -6,31 +6,11 @@
  */
 import { createWorld } from '../src/world/world.js';
 import type { Host } from '../src/world/api.js';
-import type { Netlink, Sockets } from '../src/kernel/api.js';
 import { worldRows } from './world.js';
 import { overlayRows } from './overlay.js';
 import { ipvsRows } from './ipvs.js';
 import { cniRows } from './cni.js';
-
-function nl(h: Host, ns?: string): Netlink {
-  const r = h.netlink(ns);
-  if (!r.ok) throw new Error(r.error.message);
-  return r.value;
-}
-function sk(h: Host, ns?: string): Sockets {
-  const r = h.sockets(ns);
-  if (!r.ok) throw new Error(r.error.message);
-  return r.value;
-}
-/** CPU seconds consumed by this process since `since` (from cpuSeconds()). */
-function cpuSeconds(since = 0): number {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1e6 - since;
-}
-
-function must(r: { ok: boolean; error?: { message: string } }): void {
-  if (!r.ok) throw new Error(r.error?.message);
-}
+import { cpuSeconds, must, nl, sk, type Row } from './measure.js';
 
 /** Sum of frames received by every device of every namespace: one receive is one hop. */
 function hops(h: Host): number {
@@ -38,14 +18,6 @@ function hops(h: Host): number {
   let n = 0;
   for (const net of impl.namespaces()) for (const d of net.byIndex.values()) n += d.rxPackets;
   return n;
-}
-
-interface Row {
-  name: string;
-  frames: number;
-  seconds: number;
-  unit: string;
-  value: number;
 }
 
 const PAYLOAD = new Uint8Array(64);

@@ -12,19 +12,7 @@ import { join } from 'node:path';
 import { Session } from '../src/commands/session/session.js';
 import { saveWorld, updateWorld } from '../src/commands/session/persist.js';
 import { podnetExecCommand } from '../src/commands/session/external-shims.js';
-
-interface Row {
-  name: string;
-  frames: number;
-  seconds: number;
-  unit: string;
-  value: number;
-}
-
-const cpuSeconds = (since = 0): number => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1e6 - since;
-};
+import { cpuSeconds, type Row } from './measure.js';
 
 /** A world whose journal holds about n entries of what a CNI plugin does: veth, address, up, route. */
 function worldFile(dir: string, n: number): string {
