@@ -293,7 +293,26 @@ export class NfTable {
   /** The chain a rule jumps or goes to, if it is a jump; undefined for other targets. */
   private jumpTo(rule: Rule): NfChain | undefined {
     const t = rule.target;
-    return t?.name === 'jump' ? this.chains.get(t.chain) : undefined;
+    if (t?.name !== 'jump') return undefined;
+    const last = this.lastJumpedTo;
+    if (last !== undefined && last.name === t.chain) return last;
+    const c = this.chains.get(t.chain);
+    this.lastJumpedTo = c;
+    return c;
+  }
+
+  /*
+   * The chains the last append went to and the last jump pointed at. A restore appends runs of
+   * rules to one chain (10 to each service chain, 10,000 to KUBE-SERVICES) and jumps to
+   * KUBE-MARK-MASQ again and again; comparing a name beats a lookup in a 110,000-entry map. Cleared
+   * whenever a chain goes away; a renamed chain's new name is checked like any other.
+   */
+  private lastAppended: NfChain | undefined;
+  private lastJumpedTo: NfChain | undefined;
+
+  private forgetLookups(): void {
+    this.lastAppended = undefined;
+    this.lastJumpedTo = undefined;
   }
 
   /** `target` is jumpTo(rule), looked up once by the caller. */
@@ -334,8 +353,12 @@ export class NfTable {
 
   append(chainName: string, rule: Rule): KResult<void> {
     // The hot path of iptables-restore: one lookup of each chain, no result objects on success.
-    const c = this.chains.get(chainName);
-    if (!c) return kerr('ENOENT', ERR_NO_CHAIN);
+    let c = this.lastAppended;
+    if (c === undefined || c.name !== chainName) {
+      c = this.chains.get(chainName);
+      if (!c) return kerr('ENOENT', ERR_NO_CHAIN);
+      this.lastAppended = c;
+    }
     const target = this.jumpTo(rule);
     const v = this.validate(c, rule, target);
     if (!v.ok) return v;
@@ -426,6 +449,7 @@ export class NfTable {
    */
   deleteChain(name?: string): KResult<void> {
     this.reachDirty = true;
+    this.forgetLookups();
     const busy = (v: string): KResult<void> => kerr('EBUSY', `CHAIN_DEL failed (Device or resource busy): chain ${v}`);
     if (name !== undefined) {
       const c = this.chains.get(name);
@@ -503,6 +527,7 @@ export class NfTable {
 
   renameChain(from: string, to: string): KResult<void> {
     this.reachDirty = true;
+    this.forgetLookups();
     const c = this.chains.get(from);
     if (!c) return kerr('ENOENT', ERR_NO_CHAIN);
     if (this.chains.has(to)) return kerr('EEXIST', 'File exists.');
