@@ -94,6 +94,16 @@ function lookupMap<T>(o: Record<string, T>): Map<string, T> {
   return m;
 }
 const CMD_LONG_MAP = lookupMap(CMD_LONG);
+/** Each extension's options as lookupMap: get(name) is options[name] when `name in options`, else undefined. */
+const optionMaps = new Map<object, Map<string, number>>();
+function optionsOf(ext: { options: Record<string, number> }): Map<string, number> {
+  let m = optionMaps.get(ext.options);
+  if (!m) {
+    m = lookupMap(ext.options);
+    optionMaps.set(ext.options, m);
+  }
+  return m;
+}
 const CORE_LONG_MAP = lookupMap(CORE_LONG);
 const TARGETS_MAP = lookupMap(TARGETS);
 const MATCHES_MAP = lookupMap(MATCHES);
@@ -393,14 +403,16 @@ class Parser {
     const inv = this.invert;
     this.invert = false;
     const target = this.target;
-    if (target && name in target.ext.options) {
-      const args = this.takeArgs(target.ext.options[name]!, display);
+    const tn = target ? optionsOf(target.ext).get(name) : undefined;
+    if (target && tn !== undefined) {
+      const args = this.takeArgs(tn, display);
       if (!args.ok) return args.error;
       return target.ext.parse(target.state, name, args.value, inv, this.ctx);
     }
     for (const m of this.matches) {
-      if (name in m.ext.options) {
-        const args = this.takeArgs(m.ext.options[name]!, display);
+      const n = optionsOf(m.ext).get(name);
+      if (n !== undefined) {
+        const args = this.takeArgs(n, display);
         if (!args.ok) return args.error;
         return m.ext.parse(m.state, name, args.value, inv, this.ctx);
       }
@@ -409,10 +421,11 @@ class Parser {
     const protoMatch = PROTO_MATCH[this.ctx.proto];
     if (protoMatch && !this.ctx.invProto && !this.matches.some((m) => m.ext.name === protoMatch)) {
       const ext = MATCHES[protoMatch]!;
-      if (name in ext.options) {
+      const n = optionsOf(ext).get(name);
+      if (n !== undefined) {
         const loaded = { ext, state: ext.init() };
         this.matches.push(loaded);
-        const args = this.takeArgs(ext.options[name]!, display);
+        const args = this.takeArgs(n, display);
         if (!args.ok) return args.error;
         return ext.parse(loaded.state, name, args.value, inv, this.ctx);
       }
