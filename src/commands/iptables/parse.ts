@@ -594,7 +594,10 @@ const SHORT_LETTERS = 'ADRICNEPLSFZXhVtsdiopjgmcvnxwWf4M';
  * 220,000 jumps then cost no memory of their own.
  */
 const jumpTargets = new Map<string, Target>();
+/** The last one handed out: kube-proxy's 100,000 jumps to KUBE-MARK-MASQ come every other line. */
+let lastJump: { name: 'jump'; chain: string; goto: boolean } | undefined;
 function jumpTarget(chain: string, goto: boolean): Target {
+  if (lastJump !== undefined && lastJump.goto === goto && lastJump.chain === chain) return lastJump;
   const key = goto ? '-g ' + chain : chain;
   let t = jumpTargets.get(key);
   if (!t) {
@@ -602,6 +605,7 @@ function jumpTarget(chain: string, goto: boolean): Target {
     if (jumpTargets.size > 500_000) jumpTargets.clear();
     jumpTargets.set(key, t);
   }
+  if (t.name === 'jump') lastJump = t;
   return t;
 }
 

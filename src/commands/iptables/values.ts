@@ -76,7 +76,8 @@ function parseDottedSlow(s: string): number | undefined {
 /** -s/-d: "addr[/mask]" (mask a length or dotted), comma-separated lists giving several rules. */
 export function parseAddrList(s: string): V<{ addr: number; mask: number }[]> {
   const out: { addr: number; mask: number }[] = [];
-  for (const item of s.split(',')) {
+  // One address (the usual case) needs no split.
+  for (const item of s.includes(',') ? s.split(',') : [s]) {
     const slash = item.indexOf('/');
     const host = slash < 0 ? item : item.slice(0, slash);
     let mask = 0xffffffff;
@@ -86,6 +87,9 @@ export function parseAddrList(s: string): V<{ addr: number; mask: number }[]> {
         const mv = parseDottedLoose(m);
         if (mv === undefined) return verr(`host/network \`${m}' not found`);
         mask = mv;
+      } else if (m.length === 2 && m.charCodeAt(0) >= 0x31 && m.charCodeAt(0) <= 0x33 && m.charCodeAt(1) >= 0x30 && m.charCodeAt(1) <= 0x39 && m <= '32') {
+        // "/10" .. "/32" without the three regular expressions parseUint tries.
+        mask = prefixMask(Number(m)) >>> 0;
       } else {
         const len = parseUint(m, 32);
         if (len === undefined || !/^[0-9]+$/.test(m)) return verr(`invalid mask \`${m}' specified`);
