@@ -116,6 +116,14 @@ interface LoadedExt<T> {
   state: unknown;
 }
 
+function missingArg(display: string): ParamError {
+  return { msg: `option "${display}" requires an argument`, exit: 2 };
+}
+
+/** "-X" for each short option letter, so scanning a bundle builds no string per letter. */
+const SHORT_DISPLAY: Record<string, string> = {};
+for (const l of 'ADRICNEPLSFZXhVtsdiopjgmcvnxwWf4M') SHORT_DISPLAY[l] = '-' + l;
+
 function isOptionLike(s: string | undefined): boolean {
   return s === undefined || s.startsWith('-') || s === '!';
 }
@@ -191,11 +199,9 @@ class Parser {
     return undefined;
   }
 
-  needArg(inlineArg: string | undefined, display: string): V<string> {
-    if (inlineArg !== undefined) return vok(inlineArg);
-    const a = this.next();
-    if (a === undefined) return verr(`option "${display}" requires an argument`);
-    return vok(a);
+  /** The option's argument, or undefined when the line ends first (see missingArg); no result object per option. */
+  needArg(inlineArg: string | undefined): string | undefined {
+    return inlineArg !== undefined ? inlineArg : this.next();
   }
 
   ruleOpt(flag: string): ParamError | undefined {
@@ -220,9 +226,9 @@ class Parser {
       case 'P': {
         const e = this.setCommand(letter as CommandLetter, letter);
         if (e) return e;
-        const a = this.needArg(inlineArg, display);
-        if (!a.ok) return a.error;
-        this.chain = a.value;
+        const a = this.needArg(inlineArg);
+        if (a === undefined) return missingArg(display);
+        this.chain = a;
         if (letter === 'D' || letter === 'I') {
           if (!isOptionLike(this.argv[this.i])) {
             const n = parseRuleNumber(this.next()!);
@@ -265,18 +271,18 @@ class Parser {
       case 'V':
         return this.setCommand(letter as CommandLetter, letter);
       case 't': {
-        const a = this.needArg(inlineArg, display);
-        if (!a.ok) return a.error;
-        this.table = a.value;
+        const a = this.needArg(inlineArg);
+        if (a === undefined) return missingArg(display);
+        this.table = a;
         return undefined;
       }
       case 's':
       case 'd': {
         const e = this.ruleOpt(letter);
         if (e) return e;
-        const a = this.needArg(inlineArg, display);
-        if (!a.ok) return a.error;
-        const r = parseAddrList(a.value);
+        const a = this.needArg(inlineArg);
+        if (a === undefined) return missingArg(display);
+        const r = parseAddrList(a);
         if (!r.ok) return r.error;
         if (letter === 's') {
           this.srcs = r.value;
@@ -291,14 +297,14 @@ class Parser {
       case 'o': {
         const e = this.ruleOpt(letter);
         if (e) return e;
-        const a = this.needArg(inlineArg, display);
-        if (!a.ok) return a.error;
-        if (a.value.length > 15) return { msg: `interface name \`${a.value}' must be shorter than IFNAMSIZ (15)`, exit: 2 };
+        const a = this.needArg(inlineArg);
+        if (a === undefined) return missingArg(display);
+        if (a.length > 15) return { msg: `interface name \`${a}' must be shorter than IFNAMSIZ (15)`, exit: 2 };
         if (letter === 'i') {
-          ip.iif = a.value;
+          ip.iif = a;
           ip.invIif = inv;
         } else {
-          ip.oif = a.value;
+          ip.oif = a;
           ip.invOif = inv;
         }
         return undefined;
@@ -306,9 +312,9 @@ class Parser {
       case 'p': {
         const e = this.ruleOpt(letter);
         if (e) return e;
-        const a = this.needArg(inlineArg, display);
-        if (!a.ok) return a.error;
-        const p = parseProtocol(a.value);
+        const a = this.needArg(inlineArg);
+        if (a === undefined) return missingArg(display);
+        const p = parseProtocol(a);
         if (!p.ok) return p.error;
         if (p.value === 0 && inv) return { msg: 'rule would never match protocol', exit: 2 };
         ip.proto = p.value;
@@ -321,9 +327,9 @@ class Parser {
       case 'g': {
         this.hasRuleSpec = true;
         if (this.target || this.jumpChain) return { msg: `multiple -${letter} flags not allowed`, exit: 2 };
-        const a = this.needArg(inlineArg, display);
-        if (!a.ok) return a.error;
-        const name = a.value;
+        const a = this.needArg(inlineArg);
+        if (a === undefined) return missingArg(display);
+        const name = a;
         const ext = letter === 'j' ? TARGETS_MAP.get(name) : undefined;
         if (ext) this.target = { ext, state: ext.init() };
         else this.jumpChain = { chain: name, goto: letter === 'g' };
@@ -331,21 +337,21 @@ class Parser {
       }
       case 'm': {
         this.hasRuleSpec = true;
-        const a = this.needArg(inlineArg, display);
-        if (!a.ok) return a.error;
-        const ext = MATCHES_MAP.get(a.value);
-        if (!ext) return { msg: `Couldn't load match \`${a.value}':No such file or directory\n`, exit: 2 };
+        const a = this.needArg(inlineArg);
+        if (a === undefined) return missingArg(display);
+        const ext = MATCHES_MAP.get(a);
+        if (!ext) return { msg: `Couldn't load match \`${a}':No such file or directory\n`, exit: 2 };
         this.matches.push({ ext, state: ext.init() });
         return undefined;
       }
       case 'c': {
         this.hasRuleSpec = true;
-        const a = this.needArg(inlineArg, display);
-        if (!a.ok) return a.error;
+        const a = this.needArg(inlineArg);
+        if (a === undefined) return missingArg(display);
         const b = this.next();
-        const p = parseUint(a.value, Number.MAX_SAFE_INTEGER);
+        const p = parseUint(a, Number.MAX_SAFE_INTEGER);
         const q = b === undefined ? undefined : parseUint(b, Number.MAX_SAFE_INTEGER);
-        if (p === undefined) return { msg: `invalid packet counter value \`${a.value}'`, exit: 2 };
+        if (p === undefined) return { msg: `invalid packet counter value \`${a}'`, exit: 2 };
         if (q === undefined) return { msg: b === undefined ? '-c requires packet and byte counter' : `invalid byte counter value \`${b}'`, exit: 2 };
         this.counters = { pkts: p, bytes: q };
         return undefined;
@@ -379,7 +385,7 @@ class Parser {
       case 'f':
         return { msg: 'podnet: -f (fragments) is not supported', exit: 2 };
       case 'M':
-        this.needArg(inlineArg, display);
+        this.needArg(inlineArg);
         return undefined;
       case '4':
         return undefined;
@@ -465,7 +471,7 @@ class Parser {
           let inline: string | undefined;
           if ((ARG_LETTERS.includes(letter) || OPTIONAL_ARG_LETTERS.includes(letter)) && k + 1 < arg.length) inline = arg.slice(k + 1);
           if (!SHORT_LETTERS.includes(letter)) return { msg: `unknown option "-${letter}"`, exit: 2 };
-          const e = this.handleCore(letter, inline, `-${letter}`);
+          const e = this.handleCore(letter, inline, SHORT_DISPLAY[letter] ?? '-' + letter);
           if (e) return e;
           if (inline !== undefined) break;
         }
