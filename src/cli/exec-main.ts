@@ -4,11 +4,9 @@
  * process start, and the other subcommands' modules cost about a third of it (bench/world.ts).
  * Usage as `podnet exec`: [--world FILE] [--host H] [--netns NS] [--] PROGRAM ARGS...
  */
-import { realpathSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { execCommand, type ExecCliOptions } from './exec.js';
 import './host-programs.js';
+import { runAsProgram } from './entry.js';
 
 
 /** Parses the few options `podnet exec` has; everything from PROGRAM on is PROGRAM's. */
@@ -44,23 +42,4 @@ function run(args: string[]): number {
   return execCommand(p.argv, p.opts);
 }
 
-function isEntryPoint(): boolean {
-  try {
-    return process.argv[1] !== undefined && realpathSync(resolve(process.argv[1])) === realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
-}
-
-if (isEntryPoint()) {
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-  });
-  try {
-    process.exitCode = run(process.argv.slice(2));
-  } catch (e) {
-    process.stderr.write(`podnet: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
-    if (process.env['PODNET_DEBUG'] && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
-    process.exitCode = 70;
-  }
-}
+runAsProgram(import.meta.url, run);

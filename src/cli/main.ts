@@ -1,10 +1,9 @@
 #!/usr/bin/env node
 /** The `podnet` command line: parses options with commander and turns every outcome into text and an exit status. */
-import { readFileSync, realpathSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import './host-programs.js';
+import { runAsProgram } from './entry.js';
 import { labCommand } from './lab.js';
 import { registerExec } from './exec.js';
 import { registerShims } from './shims.js';
@@ -63,26 +62,4 @@ export function main(argv: string[]): number {
   return status;
 }
 
-function isEntryPoint(): boolean {
-  try {
-    return process.argv[1] !== undefined && realpathSync(resolve(process.argv[1])) === realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
-}
-
-if (isEntryPoint()) {
-  // A closed pipe (`podnet lab x | head`) is not an error worth a trace.
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-  });
-  try {
-    process.exitCode = main(process.argv.slice(2));
-  } catch (e) {
-    const msg = e instanceof Error ? e.message : String(e);
-    process.stderr.write(`podnet: internal error: ${msg}\n`);
-    if (process.env['PODNET_DEBUG'] && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
-    process.exitCode = 70;
-  }
-}
-
+runAsProgram(import.meta.url, main);
