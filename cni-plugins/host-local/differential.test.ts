@@ -4,14 +4,13 @@
  * (v1.1.1, Debian 12) in an isolated host and once through podnet's host-local; every output, exit
  * status and the final store listing must agree.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { namespacesUnavailable, REAL_CNI_DIR } from '../../test/kernel/linux.js';
 import { hostLocalMain } from './main.js';
 import { testHost } from '../testing/test-host.js';
+import { prng } from '../../test/kernel/random.js';
+import { runOnIsolatedCniHost } from '../testing/isolated-host.js';
 
 /** Small networks where exhaustion, wrap-around, gateways and range-set hops happen often. */
 const CONFIGS = [
@@ -30,20 +29,8 @@ interface Op {
   conf: string;
 }
 
-/** mulberry32: a small seeded generator, so a failing sequence can be replayed from its seed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function sequence(seed: number, length: number): Op[] {
-  const r = rng(seed);
+  const r = prng(seed);
   const pick = <T>(xs: T[]): T => xs[Math.floor(r() * xs.length)]!;
   const ops: Op[] = [];
   for (let i = 0; i < length; i++) {
@@ -74,22 +61,7 @@ function bashScript(ops: Op[]): string {
 }
 
 function runReal(ops: Op[]): string {
-  const dir = mkdtempSync(join(tmpdir(), 'podnet-host-local-'));
-  try {
-    const script = join(dir, 'ops.sh');
-    writeFileSync(script, bashScript(ops));
-    // An isolated host: its own mount namespace with /opt/cni/bin = the reference plugins (read-only)
-    // and a private tmpfs /var/lib/cni, so nothing on this machine is touched.
-    const prelude = `mkdir -p /opt/cni/bin /var/lib/cni && mount --bind -o ro ${REAL_CNI_DIR} /opt/cni/bin && mount -t tmpfs none /var/lib/cni`;
-    const r = spawnSync('unshare', ['--net', '--mount', '--pid', '--fork', '--kill-child', '--mount-proc', '--propagation', 'private', 'bash', '-c', `${prelude} && bash ${script}`], {
-      encoding: 'utf8',
-      timeout: 120_000,
-    });
-    if (r.status !== 0) throw new Error(`isolated run failed (${r.status}): ${r.stderr}`);
-    return r.stdout;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  return runOnIsolatedCniHost(bashScript(ops));
 }
 
 function runPodnet(ops: Op[]): string {

@@ -4,33 +4,21 @@
  * through /usr/lib/cni/loopback (v1.1.1, Debian 12) in an isolated host and once through podnet's
  * loopback; every output, exit status and lo's flags after each step must agree.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { namespacesUnavailable, REAL_CNI_DIR } from '../../test/kernel/linux.js';
 import { loopbackMain } from './main.js';
 import { testHost } from '../testing/test-host.js';
+import { prng } from '../../test/kernel/random.js';
+import { runOnIsolatedCniHost } from '../testing/isolated-host.js';
 
 type Op = { kind: 'netns-add' } | { kind: 'netns-del' } | { kind: 'cni'; command: 'ADD' | 'DEL' | 'CHECK'; netns: string; conf: string };
 
 const VERSIONS = ['', '"cniVersion":"0.3.1",', '"cniVersion":"0.4.0",', '"cniVersion":"1.0.0",'];
 const NETNS = ['/var/run/netns/c1', '/run/netns/c1', '/var/run/netns/nope'];
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function sequence(seed: number, length: number): Op[] {
-  const r = rng(seed);
+  const r = prng(seed);
   const pick = <T>(xs: T[]): T => xs[Math.floor(r() * xs.length)]!;
   let exists = false;
   const ops: Op[] = [];
@@ -66,20 +54,7 @@ function bashScript(ops: Op[]): string {
 }
 
 function runReal(ops: Op[]): string {
-  const dir = mkdtempSync(join(tmpdir(), 'podnet-loopback-'));
-  try {
-    const script = join(dir, 'ops.sh');
-    writeFileSync(script, bashScript(ops));
-    const prelude = `mkdir -p /run/netns /opt/cni/bin && mount -t tmpfs none /run/netns && mount --bind -o ro ${REAL_CNI_DIR} /opt/cni/bin`;
-    const r = spawnSync('unshare', ['--net', '--mount', '--pid', '--fork', '--kill-child', '--mount-proc', '--propagation', 'private', 'bash', '-c', `${prelude} && bash ${script}`], {
-      encoding: 'utf8',
-      timeout: 120_000,
-    });
-    if (r.error || r.stdout === '') throw new Error(`isolated run failed (${r.status}): ${r.stderr}`);
-    return r.stdout;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  return runOnIsolatedCniHost(bashScript(ops));
 }
 
 function runPodnet(ops: Op[]): string {
