@@ -3,6 +3,8 @@
  * creation options, elements with optional per-element timeout (virtual time) and comment, and the
  * membership tests both the ipset command (`ipset test`) and `-m set` (kadt) perform.
  */
+import { prefixMask } from '../../wire/addr.js';
+import type { PacketView } from '../netfilter/match.js';
 
 export type SetTypeName = 'hash:ip' | 'hash:net' | 'hash:ip,port' | 'hash:ip,port,ip' | 'hash:ip,port,net' | 'bitmap:port';
 
@@ -57,18 +59,8 @@ export interface SetEntry {
 /** IPSET_ERR_* outcomes of an element operation; the command maps them to errcode.c's texts. */
 export type ElemError = 'EXIST' | 'NOT_EXIST' | 'HASH_FULL' | 'BITMAP_RANGE' | 'TIMEOUT' | 'COMMENT' | 'INVALID_CIDR';
 
-/** A packet as `-m set` sees it (ip_set_get_ip4_port). */
-export interface SetPacket {
-  src: number;
-  dst: number;
-  proto: number;
-  sport?: number;
-  dport?: number;
-  icmpType?: number;
-  icmpCode?: number;
-}
-
-const mask = (cidr: number): number => (cidr === 0 ? 0 : (0xffffffff << (32 - cidr)) >>> 0);
+/** The parts of a packet `-m set` looks at (ip_set_get_ip4_port). */
+export type SetPacket = Pick<PacketView, 'src' | 'dst' | 'proto' | 'sport' | 'dport' | 'icmpType' | 'icmpCode'>;
 
 export class IpSet {
   /** Insertion order; the kernel lists hash buckets in an order seeded by initval (see docs/ipvs.md). */
@@ -132,8 +124,8 @@ export class IpSet {
 
   private normalise(e: SetElem): SetElem {
     const n: SetElem = { ...e };
-    if (n.ip !== undefined && n.cidr !== undefined) n.ip = (n.ip & mask(n.cidr)) >>> 0;
-    if (n.ip2 !== undefined && n.cidr2 !== undefined) n.ip2 = (n.ip2 & mask(n.cidr2)) >>> 0;
+    if (n.ip !== undefined && n.cidr !== undefined) n.ip = (n.ip & prefixMask(n.cidr)) >>> 0;
+    if (n.ip2 !== undefined && n.cidr2 !== undefined) n.ip2 = (n.ip2 & prefixMask(n.cidr2)) >>> 0;
     return n;
   }
 
