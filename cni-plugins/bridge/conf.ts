@@ -47,7 +47,6 @@ const FIELDS: Record<string, GoFieldType> = {
   runtimeConfig: { struct: 'struct { Mac string "json:\\"mac,omitempty\\"" }', fields: { mac: 'string' } },
 };
 
-const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** types.UnmarshallableBool: "1"/"true" and "0"/"false", any case. */
 function parseArgBool(v: string): boolean | undefined {

@@ -135,8 +135,6 @@ export function resultAsVersion(r: Result, to: string): Created {
   return { ok: true, value: { ...r, cniVersion: target, interfaces, ips } };
 }
 
-const dnsEmpty = (d: Dns): boolean => !d.nameservers?.length && !d.domain && !d.search?.length && !d.options?.length;
-
 /** The JSON value Go marshals the result as, for its version (libcni v1.1: the structs' field order). */
 export function marshalResultValue(r: Result): unknown {
   const v = r.cniVersion;

@@ -12,7 +12,7 @@ import { NeighTable } from './neighbour.js';
 import { acceptAll, type Netfilter } from './netfilter.js';
 import type { LinkKind } from './api.js';
 import type { TraceStage } from '../world/api.js';
-import { newBridgeState, bridgeRecalc, bridgeDelPort } from './bridge.js';
+import { newBridgeState, bridgeRecalc } from './bridge.js';
 import { SocketTable } from './sockets/table.js';
 import type { SkBuff } from './skb.js';
 import { summarize } from './skb_summary.js';

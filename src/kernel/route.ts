@@ -75,12 +75,6 @@ function pmtuOf(net: Net, dst: number): number | undefined {
   return e.mtu;
 }
 
-/** fib_result_prefsrc. */
-function prefsrc(net: Net, e: FibEntry, dev: NetDevice | undefined): number {
-  if (e.prefsrc) return e.prefsrc;
-  return net.selectAddr(dev, e.gw, e.scope);
-}
-
 type OutputAnswer = { rt: Rtable } | { error: Errno };
 
 /** Per-namespace route caches, valid for one routing generation (see Net.genid). */
